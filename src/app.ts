@@ -1,0 +1,111 @@
+import type { Context } from "hono";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { d1Session } from "./db/client";
+import { limitBodySize, requireJsonBody } from "./lib/body-guards";
+import { createRouter } from "./lib/create-router";
+import * as Status from "./lib/http-status";
+import { API_BASE, registerOpenApi } from "./lib/openapi";
+import { ApiError, type ProblemKind, problemKinds, problemResponse } from "./lib/problem";
+import { requestId } from "./lib/request-id";
+import { requestLog } from "./lib/request-log";
+import { healthRouter } from "./routes/health/health.index";
+
+/** Headers a browser client may send and read across origins. */
+const CORS_ALLOW_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  "If-Match",
+  "If-None-Match",
+  "Idempotency-Key",
+  "X-Request-Id",
+  "x-d1-bookmark",
+];
+const CORS_EXPOSE_HEADERS = [
+  "ETag",
+  "Location",
+  "Retry-After",
+  "Idempotent-Replayed",
+  "X-Request-Id",
+  "x-d1-bookmark",
+  "WWW-Authenticate",
+];
+
+const allowedOrigins = (c: Context) =>
+  (c.env.CORS_ORIGINS as string)
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+
+/** Hono's own HTTPExceptions (malformed JSON, …) mapped onto the problem kinds. */
+function kindForStatus(status: number): ProblemKind {
+  const match = Object.entries(problemKinds).find(([, kind]) => kind.status === status);
+  return match && status < 500 ? (match[0] as ProblemKind) : "internal-error";
+}
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(requestId, requestLog);
+  app.use(
+    secureHeaders({
+      // API responses are data, never documents: nothing may load or frame them.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+      xFrameOptions: "DENY",
+    }),
+  );
+  app.use(
+    `${API_BASE}/*`,
+    cors({
+      origin: (origin, c) => (allowedOrigins(c).includes(origin) ? origin : null),
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
+      maxAge: 600,
+    }),
+  );
+  app.use(`${API_BASE}/*`, limitBodySize, requireJsonBody, d1Session);
+
+  app.route(API_BASE, healthRouter);
+  registerOpenApi(app);
+
+  app.get("/", (c) => c.redirect("/docs/", Status.FOUND));
+
+  app.notFound((c) =>
+    problemResponse(c, "not-found", { detail: `No route for ${c.req.method} ${c.req.path}` }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return problemResponse(c, error.kind, error.options);
+    if (error instanceof HTTPException && error.status < 500) {
+      const detail =
+        error.status === Status.BAD_REQUEST ? "The request body is not valid JSON" : error.message;
+      return problemResponse(c, kindForStatus(error.status), { detail });
+    }
+    // A 500 is a bug: log it with the request id, answer without internals.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "unhandled error",
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      }),
+    );
+    return problemResponse(c, "internal-error", {
+      detail: "Something went wrong on our side. Quote the requestId to support.",
+    });
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import {
+  createdAt,
+  deletedAt,
+  idColumn,
+  nowSql,
+  sqlList,
+  timestamp,
+  updatedAt,
+  versionColumn,
+} from "./columns";
+import { portfolios } from "./portfolios";
+import { users } from "./users";
+
+export const establishmentKinds = [
+  "tienda",
+  "minimercado",
+  "supermercado",
+  "drogueria",
+  "other",
+] as const;
+export const establishmentStatuses = ["active", "inactive"] as const;
+
+export const establishments = sqliteTable(
+  "establishments",
+  {
+    id: idColumn(),
+    name: text("name").notNull(),
+    /** Colombian NIT. */
+    taxId: text("tax_id"),
+    kind: text("kind", { enum: establishmentKinds }).notNull(),
+    address: text("address").notNull(),
+    city: text("city").notNull(),
+    department: text("department").notNull(),
+    latitude: real("latitude"),
+    longitude: real("longitude"),
+    phone: text("phone"),
+    /** The portfolio this store carries; many establishments share one. */
+    portfolioId: text("portfolio_id").references(() => portfolios.id, { onDelete: "set null" }),
+    status: text("status", { enum: establishmentStatuses }).notNull().default("active"),
+    version: versionColumn(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
+    index("establishments_city_idx").on(t.city),
+    index("establishments_department_idx").on(t.department),
+    index("establishments_status_idx").on(t.status),
+    index("establishments_portfolio_idx").on(t.portfolioId),
+    index("establishments_name_id_idx").on(t.name, t.id),
+    index("establishments_created_at_id_idx").on(t.createdAt, t.id),
+    index("establishments_updated_at_id_idx").on(t.updatedAt, t.id),
+    check("establishments_kind_check", sql`${t.kind} in (${sqlList(establishmentKinds)})`),
+    check("establishments_status_check", sql`${t.status} in (${sqlList(establishmentStatuses)})`),
+    check(
+      "establishments_coordinates_check",
+      sql`(${t.latitude} is null and ${t.longitude} is null) or (${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180)`,
+    ),
+    check("establishments_version_check", sql`${t.version} >= 1`),
+  ],
+);
+
+/** The seller's route: which sellers visit which establishments. */
+export const establishmentSellers = sqliteTable(
+  "establishment_sellers",
+  {
+    establishmentId: text("establishment_id")
+      .notNull()
+      .references(() => establishments.id, { onDelete: "cascade" }),
+    sellerId: text("seller_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    assignedAt: timestamp("assigned_at").notNull().default(nowSql),
+  },
+  (t) => [
+    primaryKey({ columns: [t.establishmentId, t.sellerId] }),
+    // Scoping a seller's reads starts from the seller: (seller_id, establishment_id).
+    index("establishment_sellers_seller_idx").on(t.sellerId, t.establishmentId),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from "./establishments";
+export * from "./operations";
+export * from "./portfolios";
+export * from "./products";
+export * from "./users";

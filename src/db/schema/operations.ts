@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { idColumn, nowSql, timestamp } from "./columns";
+import { users } from "./users";
+
+/** Who changed what, written in the same batch as the change it records. */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: idColumn(),
+    occurredAt: timestamp("occurred_at").notNull().default(nowSql),
+    /** Null for actions without an authenticated actor (e.g. a failed login). */
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    requestId: text("request_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** JSON: `{ field: { before, after } }` for the fields the action changed. */
+    changes: text("changes", { mode: "json" }),
+  },
+  (t) => [
+    index("audit_events_entity_idx").on(t.entityType, t.entityId, t.occurredAt),
+    index("audit_events_actor_idx").on(t.actorId, t.occurredAt),
+    index("audit_events_occurred_at_idx").on(t.occurredAt),
+  ],
+);
+
+export const idempotencyStatuses = ["in_flight", "completed"] as const;
+
+/**
+ * Idempotency-Key records for POST creates. In D1 (strongly consistent), not KV: two
+ * retries racing at different locations must see the same record.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path and body: a reused key with another request is a 422. */
+    requestHash: text("request_hash").notNull(),
+    status: text("status", { enum: idempotencyStatuses }).notNull().default("in_flight"),
+    responseStatus: integer("response_status"),
+    /** JSON of the headers a replay must repeat (Location, ETag). */
+    responseHeaders: text("response_headers", { mode: "json" }),
+    responseBody: text("response_body"),
+    createdAt: timestamp("created_at").notNull().default(nowSql),
+    expiresAt: timestamp("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.key] }),
+    index("idempotency_keys_expires_at_idx").on(t.expiresAt),
+    check("idempotency_keys_status_check", sql`${t.status} in ('in_flight', 'completed')`),
+  ],
+);

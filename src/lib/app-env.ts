@@ -1,0 +1,16 @@
+/**
+ * Hono environment of the app. Bindings come from `wrangler types`; request-scoped
+ * variables are declared next to the middleware that sets them (ContextVariableMap).
+ */
+export interface AppEnv {
+  Bindings: Env;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Echoed or generated request id: in the X-Request-Id header, problems and logs. */
+    requestId: string;
+    /** The authenticated user's id, once authentication has run (for the log line). */
+    userId?: string;
+  }
+}

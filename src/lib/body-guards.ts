@@ -1,0 +1,37 @@
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./problem";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** 413 for bodies over 1 MiB, by Content-Length or by counting a streamed body. */
+export const limitBodySize = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError("payload-too-large", {
+      detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
+    });
+  },
+});
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+function hasBody(request: Request): boolean {
+  if (request.body === null) return false;
+  const length = request.headers.get("Content-Length");
+  return length === null || Number(length) > 0;
+}
+
+/** 415 when a body is sent as anything but JSON (the API reads nothing else). */
+export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  if (hasBody(c.req.raw)) {
+    const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim();
+    if (!JSON_MEDIA_TYPE.test(mediaType)) {
+      throw new ApiError("unsupported-media-type", {
+        detail: `Send the body as application/json (got ${mediaType === "" ? "no Content-Type" : JSON.stringify(mediaType.slice(0, 100))})`,
+      });
+    }
+  }
+  await next();
+});

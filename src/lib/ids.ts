@@ -1,0 +1,36 @@
+/**
+ * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits, so ids sort by creation.
+ * Within one millisecond the 12-bit `rand_a` field counts up (RFC 9562 §6.2, method 1),
+ * so ids made in the same request still sort in the order they were made.
+ */
+let lastMs = -1;
+let sequence = 0;
+
+export function uuidv7(now: number = Date.now()): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = (bytes[6]! & 0x07) * 256 + bytes[7]!; // start low in the 12 bits, room to count
+  } else {
+    sequence += 1;
+    if (sequence > 0xfff) {
+      lastMs += 1; // borrow the next millisecond rather than repeat or go backwards
+      sequence = 0;
+    }
+  }
+  const ms = lastMs;
+  bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
+  bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
+  bytes[2] = (ms >>> 24) & 0xff;
+  bytes[3] = (ms >>> 16) & 0xff;
+  bytes[4] = (ms >>> 8) & 0xff;
+  bytes[5] = ms & 0xff;
+  bytes[6] = 0x70 | (sequence >>> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,0 +1,57 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { version } from "../../package.json";
+import type { AppEnv } from "./app-env";
+import {
+  PROBLEM_CONTENT_TYPE,
+  type ProblemKind,
+  ProblemSchema,
+  problemComponentName,
+  problemKinds,
+  problemType,
+} from "./problem";
+
+export const API_BASE = "/api/v1";
+export const OPENAPI_PATH = `${API_BASE}/openapi.json`;
+export const BEARER_AUTH = "bearerAuth";
+
+export const tags = [
+  { name: "Health", description: "Liveness and readiness probes (no authentication)." },
+] as const;
+
+export type TagName = (typeof tags)[number]["name"];
+
+/** The top of the OpenAPI 3.1 document; paths and components come from the routes. */
+export function documentConfig(origin: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Portafolio API",
+      version,
+      description:
+        "Backend for a national field-sales force: users, products, establishments " +
+        "(the stores sellers visit) and portfolios (the products a store carries). " +
+        "Errors are RFC 9457 problem details (`application/problem+json`) with a " +
+        "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
+    },
+    servers: [{ url: origin, description: "This deployment" }],
+    tags: [...tags],
+  };
+}
+
+export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Access token from `POST /api/v1/auth/login` (ES256, 15 minutes).",
+  });
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+  for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
+    const { status, title } = problemKinds[kind];
+    app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
+      description: `${title} (\`${problemType(kind)}\`, ${status})`,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
+    });
+  }
+  app.doc31(OPENAPI_PATH, (c) => documentConfig(new URL(c.req.url).origin));
+}

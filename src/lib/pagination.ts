@@ -1,0 +1,142 @@
+import { z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { ApiError } from "./problem";
+
+/**
+ * Keyset pagination: a page continues strictly after the last row of the previous one by
+ * (sort value, id), so page N costs the same as page 1 and walking every page returns
+ * every row exactly once even while rows are added.
+ */
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+type SortValue = string | number;
+
+interface CursorPayload {
+  /** The sort the cursor was made for; reusing it under another sort is a 400. */
+  sort: string;
+  value: SortValue;
+  id: string;
+}
+
+const CursorPayloadSchema = z.strictObject({
+  sort: z.string(),
+  value: z.union([z.string(), z.number()]),
+  id: z.string().min(1),
+});
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function toBase64Url(text: string): string {
+  let binary = "";
+  for (const byte of textEncoder.encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(encoded: string): string {
+  const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
+  return textDecoder.decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+}
+
+export function encodeCursor(payload: CursorPayload): string {
+  return toBase64Url(JSON.stringify([payload.sort, payload.value, payload.id]));
+}
+
+const invalidCursor = (message: string) =>
+  new ApiError("validation-error", {
+    detail: "The cursor is not valid for this list",
+    errors: [{ path: "query.cursor", message }],
+  });
+
+export function decodeCursor(cursor: string, sort: string): CursorPayload {
+  let payload: CursorPayload;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new Error("not base64url");
+    const [cursorSort, value, id] = JSON.parse(fromBase64Url(cursor)) as unknown[];
+    payload = CursorPayloadSchema.parse({ sort: cursorSort, value, id });
+  } catch {
+    throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");
+  }
+  if (payload.sort !== sort) throw invalidCursor(`This cursor was made for sort=${payload.sort}`);
+  return payload;
+}
+
+/**
+ * The query parameters every list takes: `limit`, `cursor`, and `sort` over the given
+ * fields (`-` prefix for descending).
+ */
+export function listQuerySchema<const F extends string>(
+  sortFields: readonly [F, ...F[]],
+  defaultSort: F | `-${F}`,
+) {
+  const sortValues = sortFields.flatMap((f) => [f, `-${f}`]) as [F | `-${F}`, ...(F | `-${F}`)[]];
+  return z.object({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_LIMIT)
+      .default(DEFAULT_LIMIT)
+      .openapi({ description: `Page size, 1..${MAX_LIMIT}.`, example: DEFAULT_LIMIT }),
+    cursor: z
+      .string()
+      .optional()
+      .openapi({ description: "Opaque: the `nextCursor` of the previous page." }),
+    sort: z
+      .enum(sortValues)
+      .default(defaultSort as never)
+      .openapi({ description: "Sort field; `-` prefix for descending. Ties are broken by id." }),
+  });
+}
+
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+  });
+
+interface KeysetOptions {
+  sort: string;
+  column: SQLiteColumn;
+  id: SQLiteColumn;
+  cursor: string | undefined;
+}
+
+/** WHERE (after the cursor) and ORDER BY for a keyset page; the column must be NOT NULL. */
+export function keyset({ sort, column, id, cursor }: KeysetOptions): {
+  where?: SQL;
+  orderBy: SQL[];
+} {
+  const descending = sort.startsWith("-");
+  const order = descending ? desc : asc;
+  const orderBy = [order(column), order(id)];
+  if (cursor === undefined) return { orderBy };
+  const after = decodeCursor(cursor, sort);
+  const beyond = descending ? lt : gt;
+  return {
+    where: or(beyond(column, after.value), and(eq(column, after.value), beyond(id, after.id))),
+    orderBy,
+  };
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only says whether there is a
+ * next page, and the cursor points at the last row returned.
+ */
+export function toPage<Row extends { id: string }>(
+  rows: Row[],
+  limit: number,
+  sort: string,
+  sortValue: (row: Row) => SortValue,
+): { data: Row[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { data: rows, nextCursor: null };
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1]!;
+  return { data, nextCursor: encodeCursor({ sort, value: sortValue(last), id: last.id }) };
+}

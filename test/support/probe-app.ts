@@ -1,0 +1,108 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { asc, eq } from "drizzle-orm";
+import { createApp } from "../../src/app";
+import { products } from "../../src/db/schema";
+import { assertIfMatch, etagFor, isNotModified } from "../../src/lib/etag";
+import { keyset, listQuerySchema, toPage } from "../../src/lib/pagination";
+import { ApiError } from "../../src/lib/problem";
+
+/**
+ * The real app plus a few routes that exercise the shared skeleton (validation hook,
+ * pagination, ETags, unexpected errors) before any resource uses it. Test-only.
+ */
+export function createProbeApp() {
+  const app = createApp();
+
+  const ItemSchema = z.strictObject({
+    name: z.string().min(1).max(10),
+    price: z.number().int().min(0),
+    tags: z.array(z.string()).max(3).optional(),
+    nested: z.strictObject({ "a/b": z.number() }).optional(),
+  });
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/v1/probe/items",
+      request: {
+        body: { required: true, content: { "application/json": { schema: ItemSchema } } },
+      },
+      responses: {
+        201: { description: "ok", content: { "application/json": { schema: ItemSchema } } },
+      },
+    }),
+    (c) => c.json(c.req.valid("json"), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/v1/probe/products",
+      request: { query: listQuerySchema(["name", "price", "createdAt"], "createdAt") },
+      responses: { 200: { description: "ok" } },
+    }),
+    async (c) => {
+      const { limit, cursor, sort } = c.req.valid("query");
+      const field = sort.replace(/^-/, "") as "name" | "price" | "createdAt";
+      const page = keyset({ sort, column: products[field], id: products.id, cursor });
+      const rows = await c.var.db
+        .select({
+          id: products.id,
+          name: products.name,
+          price: products.price,
+          createdAt: products.createdAt,
+        })
+        .from(products)
+        .where(page.where)
+        .orderBy(...page.orderBy)
+        .limit(limit + 1);
+      return c.json(
+        toPage(rows, limit, sort, (row) => row[field]),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/v1/probe/products/{id}",
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 200: { description: "ok" }, 304: { description: "not modified" } },
+    }),
+    async (c) => {
+      const [row] = await c.var.db
+        .select()
+        .from(products)
+        .where(eq(products.id, c.req.valid("param").id))
+        .orderBy(asc(products.id));
+      if (!row) throw new ApiError("not-found");
+      if (isNotModified(c, row.version)) return c.body(null, 304);
+      c.header("ETag", etagFor(row.version));
+      return c.json({ id: row.id, version: row.version }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/api/v1/probe/products/{id}",
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 204: { description: "ok" } },
+    }),
+    async (c) => {
+      const [row] = await c.var.db
+        .select()
+        .from(products)
+        .where(eq(products.id, c.req.valid("param").id));
+      if (!row) throw new ApiError("not-found");
+      assertIfMatch(c, row.version);
+      return c.body(null, 204);
+    },
+  );
+
+  app.get("/api/v1/probe/boom", () => {
+    throw new Error("SQLITE_ERROR: near 'select password_hash from users': syntax error");
+  });
+
+  return app;
+}

@@ -1,0 +1,44 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/copy-docs-assets.mjs";
+
+export default defineConfig(async () => {
+  // The test database is built by the same migrations as production.
+  const migrations = await readD1Migrations("./migrations");
+  // wrangler's [build] step does not run under vitest: copy the docs UI bundle here.
+  await copyDocsAssets();
+
+  return {
+    test: {
+      // The per-request log line is asserted where it matters; elsewhere it is noise.
+      onConsoleLog: (log: string) => !log.includes('"message":"request"'),
+      projects: [
+        {
+          // Tests inside workerd, with real local D1 and KV, isolated per test file.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/setup.ts"],
+          },
+        },
+        {
+          // Tooling checks that need Node: drizzle-kit, the OpenAPI validator, docs.
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+          },
+        },
+      ],
+    },
+  };
+});
