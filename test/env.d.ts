@@ -6,9 +6,5 @@ declare global {
       /** Read by vitest.config.mts, applied by test/setup.ts. */
       TEST_MIGRATIONS: D1Migration[];
     }
-    /** Types `exports.default` from "cloudflare:workers" as the Worker entry. */
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
   }
 }

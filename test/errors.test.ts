@@ -56,7 +56,7 @@ describe("400 validation problems", () => {
   });
 
   it("names query parameters as query.<name>", async () => {
-    const response = await callProbe("/api/v1/probe/products?limit=0&sort=password");
+    const response = await callProbe("/api/v1/probe/products?category=x&limit=0&sort=password");
     const body = await expectProblem(response, 400, "validation-error");
     const paths = (body.errors as { path: string }[]).map((e) => e.path).sort();
     expect(paths).toEqual(["query.limit", "query.sort"]);

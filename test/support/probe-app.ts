@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { createApp } from "../../src/app";
 import { products } from "../../src/db/schema";
 import { assertIfMatch, etagFor, isNotModified } from "../../src/lib/etag";
@@ -37,11 +37,15 @@ export function createProbeApp() {
     createRoute({
       method: "get",
       path: "/api/v1/probe/products",
-      request: { query: listQuerySchema(["name", "price", "createdAt"], "createdAt") },
+      request: {
+        query: listQuerySchema(["name", "price", "createdAt"], "createdAt").extend({
+          category: z.string(),
+        }),
+      },
       responses: { 200: { description: "ok" } },
     }),
     async (c) => {
-      const { limit, cursor, sort } = c.req.valid("query");
+      const { limit, cursor, sort, category } = c.req.valid("query");
       const field = sort.replace(/^-/, "") as "name" | "price" | "createdAt";
       const page = keyset({ sort, column: products[field], id: products.id, cursor });
       const rows = await c.var.db
@@ -52,7 +56,7 @@ export function createProbeApp() {
           createdAt: products.createdAt,
         })
         .from(products)
-        .where(page.where)
+        .where(and(eq(products.category, category), page.where))
         .orderBy(...page.orderBy)
         .limit(limit + 1);
       return c.json(

@@ -1,0 +1,94 @@
+// Browser test: `npm run dev` serves /docs, which renders the API reference in Chromium
+// with no request leaving localhost and no CSP violation. Needs Debian's chromium
+// (`apt-get install chromium`); .ci/run installs it.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let dev;
+let origin;
+let browser;
+
+before(async () => {
+  const port = await freePort();
+  origin = `http://localhost:${port}`;
+  // The README's command, as a newcomer runs it.
+  dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--ip", "127.0.0.1"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  let output = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${output}`)), 90_000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes("Ready on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    dev.stdout.on("data", onData);
+    dev.stderr.on("data", onData);
+    dev.on("exit", (code) => reject(new Error(`wrangler dev exited with ${code}:\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (dev?.pid) process.kill(-dev.pid, "SIGTERM");
+});
+
+test("GET / leads to /docs, which renders every operation from /api/v1/openapi.json", async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  const problems = [];
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+
+  await page.goto(`${origin}/`);
+  assert.equal(new URL(page.url()).pathname, "/docs/");
+  await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
+  assert.match(await page.locator(".info .title").innerText(), /Portafolio API/);
+
+  const spec = await (await fetch(`${origin}/api/v1/openapi.json`)).json();
+  const operations = Object.values(spec.paths).flatMap((ops) => Object.keys(ops)).length;
+  assert.equal(await page.locator(".opblock").count(), operations);
+
+  if (process.env.DOCS_SCREENSHOT) await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: true });
+
+  const foreign = requests.filter((url) => !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !url.startsWith("data:"));
+  assert.deepEqual(foreign, [], "requests left localhost");
+  assert.deepEqual(problems, [], "console errors (CSP violations show here)");
+});
