@@ -36,7 +36,10 @@ before(async () => {
   });
   let output = "";
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`wrangler dev did not start:\n${output}`)),
+      90_000,
+    );
     const onData = (chunk) => {
       output += chunk;
       if (output.includes("Ready on")) {
@@ -80,15 +83,19 @@ test("GET / leads to /docs, which renders every operation from /api/v1/openapi.j
   await page.goto(`${origin}/`);
   assert.equal(new URL(page.url()).pathname, "/docs/");
   await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
-  assert.match(await page.locator(".info .title").innerText(), /Portafolio API/);
+  assert.match(await page.locator(".info .title").textContent(), /Portafolio API/);
 
   const spec = await (await fetch(`${origin}/api/v1/openapi.json`)).json();
   const operations = Object.values(spec.paths).flatMap((ops) => Object.keys(ops)).length;
   assert.equal(await page.locator(".opblock").count(), operations);
 
-  if (process.env.DOCS_SCREENSHOT) await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: true });
+  if (process.env.DOCS_SCREENSHOT)
+    await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: true });
 
-  const foreign = requests.filter((url) => !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !url.startsWith("data:"));
+  const foreign = requests.filter(
+    (url) =>
+      !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !url.startsWith("data:"),
+  );
   assert.deepEqual(foreign, [], "requests left localhost");
   assert.deepEqual(problems, [], "console errors (CSP violations show here)");
 });
