@@ -1,12 +1,15 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { copyDocsAssets } from "./scripts/copy-docs-assets.mjs";
+import { generateSigningKey } from "./scripts/keys.mjs";
 
 export default defineConfig(async () => {
   // The test database is built by the same migrations as production.
   const migrations = await readD1Migrations("./migrations");
   // wrangler's [build] step does not run under vitest: copy the docs UI bundle here.
   await copyDocsAssets();
+  // Tests sign with their own key, made fresh for each run.
+  const { privateJwk } = await generateSigningKey();
 
   return {
     test: {
@@ -19,7 +22,12 @@ export default defineConfig(async () => {
             cloudflareTest({
               main: "./src/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
+                },
+              },
             }),
           ],
           test: {

@@ -163,4 +163,5 @@ CREATE UNIQUE INDEX `users_email_lower_unique` ON `users` (lower("email"));--> s
 CREATE UNIQUE INDEX `users_document_number_unique` ON `users` (`document_number`);--> statement-breakpoint
 CREATE INDEX `users_role_idx` ON `users` (`role`);--> statement-breakpoint
 CREATE INDEX `users_status_idx` ON `users` (`status`);--> statement-breakpoint
-CREATE INDEX `users_created_at_id_idx` ON `users` (`created_at`,`id`);
+CREATE INDEX `users_created_at_id_idx` ON `users` (`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_last_name_id_idx` ON `users` (`last_name`,`id`);

@@ -10,7 +10,10 @@ import { API_BASE, registerOpenApi } from "./lib/openapi";
 import { ApiError, type ProblemKind, problemKinds, problemResponse } from "./lib/problem";
 import { requestId } from "./lib/request-id";
 import { requestLog } from "./lib/request-log";
+import { authRouter } from "./routes/auth/auth.index";
 import { healthRouter } from "./routes/health/health.index";
+import { usersRouter } from "./routes/users/users.index";
+import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
 /** Headers a browser client may send and read across origins. */
 const CORS_ALLOW_HEADERS = [
@@ -73,6 +76,9 @@ export function createApp() {
   app.use(`${API_BASE}/*`, limitBodySize, requireJsonBody, d1Session);
 
   app.route(API_BASE, healthRouter);
+  app.route(API_BASE, authRouter);
+  app.route(API_BASE, usersRouter);
+  app.route("/", wellKnownRouter);
   registerOpenApi(app);
 
   app.get("/", (c) => c.redirect("/docs/", Status.FOUND));

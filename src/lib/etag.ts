@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "./problem";
 
@@ -50,3 +51,17 @@ export function isNotModified(c: Context, version: number): boolean {
   const tags = parseEntityTags(header, "If-None-Match");
   return tags === "*" || tags.includes(version);
 }
+
+/** Documents the If-Match request header of a conditional write. */
+export const IfMatchHeaderSchema = z.object({
+  "if-match": z.string().optional().openapi({
+    description: 'Write only if the resource is still at this version ("<n>"); else 412.',
+  }),
+});
+
+/** Documents the If-None-Match request header of a cacheable read. */
+export const IfNoneMatchHeaderSchema = z.object({
+  "if-none-match": z.string().optional().openapi({
+    description: "The ETag you hold; 304 with no body when it is still current.",
+  }),
+});

@@ -16,6 +16,13 @@ export const BEARER_AUTH = "bearerAuth";
 
 export const tags = [
   { name: "Health", description: "Liveness and readiness probes (no authentication)." },
+  {
+    name: "Auth",
+    description:
+      "Sign in, rotate tokens, sign out. Access tokens are ES256 JWTs (15 minutes); refresh " +
+      "tokens are opaque and single use.",
+  },
+  { name: "Users", description: "Accounts of sellers, admins, support staff and analysts." },
 ] as const;
 
 export type TagName = (typeof tags)[number]["name"];
@@ -55,3 +62,13 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
   }
   app.doc31(OPENAPI_PATH, (c) => documentConfig(new URL(c.req.url).origin));
 }
+
+/** `content` of a JSON request or response body. */
+export const jsonContent = <T>(schema: T) => ({ "application/json": { schema } });
+
+export const etagHeader = {
+  ETag: { schema: { type: "string" as const }, description: 'The version, as "<n>"' },
+};
+export const locationHeader = {
+  Location: { schema: { type: "string" as const }, description: "URL of the new resource" },
+};

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./problem";
 
@@ -101,42 +101,35 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
       .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
   });
 
-interface KeysetOptions {
-  sort: string;
-  column: SQLiteColumn;
-  id: SQLiteColumn;
+interface KeysetOptions<F extends string> {
+  sort: F | `-${F}`;
   cursor: string | undefined;
-}
-
-/** WHERE (after the cursor) and ORDER BY for a keyset page; the column must be NOT NULL. */
-export function keyset({ sort, column, id, cursor }: KeysetOptions): {
-  where?: SQL;
-  orderBy: SQL[];
-} {
-  const descending = sort.startsWith("-");
-  const order = descending ? desc : asc;
-  const orderBy = [order(column), order(id)];
-  if (cursor === undefined) return { orderBy };
-  const after = decodeCursor(cursor, sort);
-  const beyond = descending ? lt : gt;
-  return {
-    where: or(beyond(column, after.value), and(eq(column, after.value), beyond(id, after.id))),
-    orderBy,
-  };
+  /** The column behind each sort field; each must be NOT NULL. */
+  columns: Record<F, SQLiteColumn>;
+  id: SQLiteColumn;
 }
 
 /**
- * Turns `limit + 1` fetched rows into a page: the extra row only says whether there is a
- * next page, and the cursor points at the last row returned.
+ * A keyset page: `where` continues after the cursor, `orderBy` sorts by (field, id), and
+ * `toPage` turns the `limit + 1` rows fetched into `{data, nextCursor}` — the extra row
+ * only tells whether another page exists.
  */
-export function toPage<Row extends { id: string }>(
-  rows: Row[],
-  limit: number,
-  sort: string,
-  sortValue: (row: Row) => SortValue,
-): { data: Row[]; nextCursor: string | null } {
-  if (rows.length <= limit) return { data: rows, nextCursor: null };
-  const data = rows.slice(0, limit);
-  const last = data[data.length - 1]!;
-  return { data, nextCursor: encodeCursor({ sort, value: sortValue(last), id: last.id }) };
+export function keyset<F extends string>({ sort, cursor, columns, id }: KeysetOptions<F>) {
+  const descending = sort.startsWith("-");
+  const field = (descending ? sort.slice(1) : sort) as F;
+  const column = columns[field];
+  const order = descending ? desc : asc;
+  const beyond = descending ? lt : gt;
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
+  return {
+    where:
+      after && or(beyond(column, after.value), and(eq(column, after.value), beyond(id, after.id))),
+    orderBy: [order(column), order(id)],
+    toPage<Row extends { id: string } & Record<F, SortValue>>(rows: Row[], limit: number) {
+      if (rows.length <= limit) return { data: rows, nextCursor: null };
+      const data = rows.slice(0, limit);
+      const last = data[data.length - 1]!;
+      return { data, nextCursor: encodeCursor({ sort, value: last[field], id: last.id }) };
+    },
+  };
 }

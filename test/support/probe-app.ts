@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { createApp } from "../../src/app";
 import { products } from "../../src/db/schema";
 import { assertIfMatch, etagFor, isNotModified } from "../../src/lib/etag";
-import { keyset, listQuerySchema, toPage } from "../../src/lib/pagination";
+import { keyset, listQuerySchema } from "../../src/lib/pagination";
 import { ApiError } from "../../src/lib/problem";
 
 /**
@@ -46,8 +46,12 @@ export function createProbeApp() {
     }),
     async (c) => {
       const { limit, cursor, sort, category } = c.req.valid("query");
-      const field = sort.replace(/^-/, "") as "name" | "price" | "createdAt";
-      const page = keyset({ sort, column: products[field], id: products.id, cursor });
+      const page = keyset({
+        sort,
+        cursor,
+        id: products.id,
+        columns: { name: products.name, price: products.price, createdAt: products.createdAt },
+      });
       const rows = await c.var.db
         .select({
           id: products.id,
@@ -59,10 +63,7 @@ export function createProbeApp() {
         .where(and(eq(products.category, category), page.where))
         .orderBy(...page.orderBy)
         .limit(limit + 1);
-      return c.json(
-        toPage(rows, limit, sort, (row) => row[field]),
-        200,
-      );
+      return c.json(page.toPage(rows, limit), 200);
     },
   );
 

@@ -36,6 +36,7 @@ export const users = sqliteTable(
     index("users_role_idx").on(t.role),
     index("users_status_idx").on(t.status),
     index("users_created_at_id_idx").on(t.createdAt, t.id),
+    index("users_last_name_id_idx").on(t.lastName, t.id),
     check("users_role_check", sql`${t.role} in (${sqlList(userRoles)})`),
     check("users_status_check", sql`${t.status} in (${sqlList(userStatuses)})`),
     check("users_failed_login_count_check", sql`${t.failedLoginCount} >= 0`),

@@ -1,0 +1,3 @@
+export const SOURCE: URL;
+export const TARGET: URL;
+export function renderCommonPasswords(): Promise<string>;

@@ -1,0 +1,4 @@
+export function generateSigningKey(): Promise<{
+  privateJwk: JsonWebKey & { kid: string };
+  publicJwk: JsonWebKey & { kid: string };
+}>;

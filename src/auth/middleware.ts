@@ -1,0 +1,60 @@
+import { createMiddleware } from "hono/factory";
+import type { UserRole } from "../db/schema";
+import type { AppEnv } from "../lib/app-env";
+import { ApiError } from "../lib/problem";
+import { getLiveSession } from "./sessions";
+import { type AccessClaims, verifyAccessToken } from "./tokens";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Who is calling: set by `authenticate`. */
+    auth: AccessClaims;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+const unauthorized = (detail: string, tokenSent: boolean) =>
+  new ApiError("unauthorized", {
+    detail,
+    // RFC 6750 §3: plain `Bearer` when no token came, `invalid_token` when a bad one did.
+    headers: {
+      "WWW-Authenticate": tokenSent ? 'Bearer error="invalid_token"' : 'Bearer realm="portafolio"',
+    },
+  });
+
+/**
+ * Requires a valid access token whose session is still alive. The KV read of the session
+ * is what makes logout, revocation, password changes and disabled users take effect on
+ * access tokens already issued, without waiting for them to expire.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization");
+  if (header === undefined)
+    throw unauthorized("Send an access token: Authorization: Bearer <token>", false);
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined)
+    throw unauthorized("The Authorization header is not a Bearer token", true);
+  let claims: AccessClaims;
+  try {
+    claims = await verifyAccessToken(c.env, token);
+  } catch {
+    throw unauthorized("The access token is invalid or expired", true);
+  }
+  const session = await getLiveSession(c.env.SESSIONS, claims.userId, claims.sessionId);
+  if (!session) throw unauthorized("The session has ended; sign in again", true);
+  c.set("auth", claims);
+  c.set("userId", claims.userId);
+  await next();
+});
+
+/** 403 unless the authenticated caller has one of `roles`. Runs after `authenticate`. */
+export const requireRole = (roles: readonly UserRole[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!roles.includes(c.var.auth.role)) {
+      throw new ApiError("forbidden", {
+        detail: `This action needs one of the roles: ${roles.join(", ")}`,
+      });
+    }
+    await next();
+  });

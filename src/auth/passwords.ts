@@ -1,0 +1,106 @@
+import { commonPasswords } from "./common-passwords";
+
+/**
+ * Password hashing with PBKDF2-SHA256 through WebCrypto. 100,000 iterations is the most
+ * production Workers accept (local workerd allows more, so a test pins the constant).
+ * Hashes describe themselves — `pbkdf2-sha256$<iterations>$<salt>$<hash>` — so the cost
+ * can be raised later while old hashes still verify.
+ */
+export const PBKDF2_ITERATIONS = 100_000;
+const SALT_BYTES = 16;
+const HASH_BITS = 256;
+const SCHEME = "pbkdf2-sha256";
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+
+const encoder = new TextEncoder();
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+
+/** NFC so the same password typed on two keyboards hashes the same (NIST SP 800-63B). */
+const normalise = (password: string) => password.normalize("NFC");
+
+async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(normalise(password)),
+    "PBKDF2",
+    false,
+    ["deriveBits"],
+  );
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+    key,
+    HASH_BITS,
+  );
+  return new Uint8Array(bits);
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const hash = await derive(password, salt, PBKDF2_ITERATIONS);
+  return `${SCHEME}$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
+}
+
+/** Constant-time comparison of two equal-length byte strings. */
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
+function parseHash(stored: string) {
+  const [scheme, iterations, salt, hash, ...rest] = stored.split("$");
+  const rounds = Number(iterations);
+  // Production Workers refuse more than PBKDF2_ITERATIONS, so such a hash cannot verify.
+  if (scheme !== SCHEME || rest.length > 0 || !salt || !hash) return null;
+  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > PBKDF2_ITERATIONS) return null;
+  try {
+    return { rounds, salt: fromBase64(salt), hash: fromBase64(hash) };
+  } catch {
+    return null;
+  }
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  return timingSafeEqual(await derive(password, parsed.salt, parsed.rounds), parsed.hash);
+}
+
+/** True for hashes made with fewer iterations than today's: re-hash at the next login. */
+export function needsRehash(stored: string): boolean {
+  return (parseHash(stored)?.rounds ?? 0) < PBKDF2_ITERATIONS;
+}
+
+/**
+ * A real hash of a random password, verified when the email is unknown so that a login
+ * for a missing account costs the same time as one with a wrong password.
+ */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(crypto.randomUUID());
+  return dummyHash;
+}
+
+/**
+ * NIST SP 800-63B / OWASP ASVS 5 policy: 12–256 characters of anything, no composition
+ * rules, no truncation; not one of the most common passwords, not the email. Returns
+ * the broken rule, or null.
+ */
+export function passwordPolicyViolation(password: string, email: string): string | null {
+  const normalised = normalise(password);
+  const length = [...normalised].length;
+  if (length < PASSWORD_MIN_LENGTH) {
+    return `Use at least ${PASSWORD_MIN_LENGTH} characters (a passphrase of a few words works well)`;
+  }
+  if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters`;
+  const lower = normalised.toLowerCase();
+  if (commonPasswords.has(lower))
+    return "This password is among the most common ones; choose another";
+  if (lower === email.trim().toLowerCase()) return "The password must not be your email address";
+  return null;
+}

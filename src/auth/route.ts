@@ -1,0 +1,31 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { type UserRole, userRoles } from "../db/schema";
+import * as Status from "../lib/http-status";
+import { BEARER_AUTH } from "../lib/openapi";
+import { problemResponses } from "../lib/problem";
+import { authenticate, requireRole } from "./middleware";
+
+export const ALL_ROLES = userRoles;
+
+/**
+ * An authenticated route: bearer security in the document, the roles that may call it
+ * in its description and in `x-roles`, 401/403 responses, and the middleware that
+ * enforces all of it — one definition, so the document and the behaviour cannot differ.
+ */
+export function protectedRoute<const R extends Omit<RouteConfig, "security" | "middleware">>(
+  roles: readonly UserRole[],
+  config: R,
+) {
+  const who = roles.length === userRoles.length ? "any authenticated user" : roles.join(", ");
+  return createRoute({
+    ...config,
+    description: [config.description, `**Roles:** ${who}.`].filter(Boolean).join("\n\n"),
+    security: [{ [BEARER_AUTH]: [] }],
+    "x-roles": [...roles],
+    middleware: [authenticate, requireRole(roles)] as const,
+    responses: {
+      ...config.responses,
+      ...problemResponses(Status.UNAUTHORIZED, Status.FORBIDDEN),
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import { jwtVerify, SignJWT } from "jose";
+import { type UserRole, userRoles } from "../db/schema";
+import { uuidv7 } from "../lib/ids";
+import { JWT_ALGORITHM, loadKeys } from "./keys";
+
+/** Access tokens: ES256 JWTs of type `at+jwt` (RFC 9068), valid 15 minutes. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+/** Leeway for clocks that disagree between the edge and the issuer (RFC 8725 §3.10). */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export interface AccessClaims {
+  userId: string;
+  role: UserRole;
+  sessionId: string;
+}
+
+type TokenEnv = Pick<Env, "JWT_PRIVATE_KEY" | "JWT_PUBLIC_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE">;
+
+export async function issueAccessToken(env: TokenEnv, claims: AccessClaims): Promise<string> {
+  const keys = await loadKeys(env);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: claims.role, sid: claims.sessionId })
+    .setProtectedHeader({ alg: JWT_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.kid })
+    .setIssuer(env.JWT_ISSUER)
+    .setAudience(env.JWT_AUDIENCE)
+    .setSubject(claims.userId)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
+    .setJti(uuidv7())
+    .sign(keys.signingKey);
+}
+
+/**
+ * Verifies an access token: ES256 only, `typ` at+jwt, a `kid` we configured, issuer,
+ * audience, exp/nbf/iat with 30 s tolerance, and our own claims. Throws when anything is off.
+ */
+export async function verifyAccessToken(env: TokenEnv, token: string): Promise<AccessClaims> {
+  const keys = await loadKeys(env);
+  const { payload } = await jwtVerify(
+    token,
+    (header) => {
+      const key = header.kid === undefined ? undefined : keys.verificationKeys.get(header.kid);
+      if (!key) throw new Error("unknown kid");
+      return key;
+    },
+    {
+      algorithms: [JWT_ALGORITHM],
+      typ: ACCESS_TOKEN_TYPE,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ["exp", "nbf", "iat", "sub", "jti", "sid", "role"],
+    },
+  );
+  const { sub, sid, role } = payload;
+  if (typeof sub !== "string" || typeof sid !== "string" || !userRoles.includes(role as UserRole)) {
+    throw new Error("malformed claims");
+  }
+  return { userId: sub, role: role as UserRole, sessionId: sid };
+}

@@ -1,0 +1,99 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { IfNoneMatchHeaderSchema } from "../../lib/etag";
+import * as Status from "../../lib/http-status";
+import { etagHeader, jsonContent } from "../../lib/openapi";
+import { problemResponses } from "../../lib/problem";
+import { UserSchema } from "../users/users.schemas";
+import {
+  ChangePasswordSchema,
+  LoginSchema,
+  LogoutSchema,
+  RefreshSchema,
+  TokenPairSchema,
+} from "./auth.schemas";
+
+const tags = ["Auth"];
+
+export const login = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags,
+  summary: "Sign in with email and password",
+  description:
+    "Public. Unknown email, wrong password and disabled account all get the same 401. " +
+    "60 attempts a minute per client IP, and 10 consecutive failures lock the account " +
+    "for 15 minutes: both answer 429 with Retry-After.",
+  request: { body: { required: true, content: jsonContent(LoginSchema) } },
+  responses: {
+    [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
+    ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
+  },
+});
+
+export const refresh = createRoute({
+  method: "post",
+  path: "/auth/refresh",
+  tags,
+  summary: "Exchange a refresh token for a new token pair",
+  description:
+    "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
+    "a retired token again revokes the whole session (stolen-token detection).",
+  request: { body: { required: true, content: jsonContent(RefreshSchema) } },
+  responses: {
+    [Status.OK]: { description: "A new token pair", content: jsonContent(TokenPairSchema) },
+    ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED),
+  },
+});
+
+export const logout = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags,
+  summary: "Sign out this session",
+  description:
+    "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
+    "working at once. Answers 204 whatever the token, so it reveals nothing.",
+  request: { body: { required: true, content: jsonContent(LogoutSchema) } },
+  responses: {
+    [Status.NO_CONTENT]: { description: "Signed out" },
+    ...problemResponses(Status.BAD_REQUEST),
+  },
+});
+
+export const logoutAll = protectedRoute(ALL_ROLES, {
+  method: "post",
+  path: "/auth/logout-all",
+  tags,
+  summary: "Sign out of every session",
+  responses: { [Status.NO_CONTENT]: { description: "Every session of the caller revoked" } },
+});
+
+export const me = protectedRoute(ALL_ROLES, {
+  method: "get",
+  path: "/auth/me",
+  tags,
+  summary: "The signed-in user",
+  request: { headers: IfNoneMatchHeaderSchema },
+  responses: {
+    [Status.OK]: {
+      description: "The caller",
+      headers: etagHeader,
+      content: jsonContent(UserSchema),
+    },
+    [Status.NOT_MODIFIED]: { description: "Unchanged since the If-None-Match ETag" },
+  },
+});
+
+export const changePassword = protectedRoute(ALL_ROLES, {
+  method: "post",
+  path: "/auth/password",
+  tags,
+  summary: "Change your password",
+  description: "Keeps this session and revokes every other one.",
+  request: { body: { required: true, content: jsonContent(ChangePasswordSchema) } },
+  responses: {
+    [Status.NO_CONTENT]: { description: "Password changed" },
+    ...problemResponses(Status.BAD_REQUEST),
+  },
+});

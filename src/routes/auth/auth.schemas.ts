@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { email } from "../../lib/fields";
+import { UserSchema } from "../users/users.schemas";
+
+export const LoginSchema = z
+  .strictObject({
+    email: email(),
+    // No policy here: the policy applies when a password is set, not when it is used.
+    password: z.string().min(1).max(1024),
+  })
+  .openapi("Login");
+
+const refreshToken = () =>
+  z
+    .string()
+    .min(1)
+    .max(512)
+    .openapi({ description: "The opaque refresh token from login or refresh." });
+
+export const RefreshSchema = z.strictObject({ refreshToken: refreshToken() }).openapi("Refresh");
+export const LogoutSchema = z.strictObject({ refreshToken: refreshToken() }).openapi("Logout");
+
+export const TokenPairSchema = z
+  .object({
+    accessToken: z.string().openapi({ description: "ES256 JWT (`typ: at+jwt`), 15 minutes." }),
+    tokenType: z.literal("Bearer"),
+    expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires." }),
+    refreshToken: z.string().openapi({
+      description: "Opaque, single use: every refresh returns a new one and retires the old.",
+    }),
+    refreshExpiresIn: z.number().int().openapi({
+      description:
+        "Seconds until the refresh token lapses if unused (7-day idle limit, 30-day session).",
+    }),
+    user: UserSchema,
+  })
+  .openapi("TokenPair");
+
+export const ChangePasswordSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().openapi({
+      description: "12–256 characters, any Unicode; not a common password, not the email.",
+    }),
+  })
+  .openapi("ChangePassword");

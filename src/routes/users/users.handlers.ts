@@ -1,0 +1,211 @@
+import { and, eq, or, sql } from "drizzle-orm";
+import { hashPassword } from "../../auth/passwords";
+import { listLiveSessions, revokeAllSessions } from "../../auth/sessions";
+import { audit, auditIfChanged, diff } from "../../db/audit";
+import type { Database } from "../../db/client";
+import { conflictOnUnique } from "../../db/errors";
+import { type UserRole, users } from "../../db/schema";
+import { assertIfMatch, etagFor, isNotModified } from "../../lib/etag";
+import * as Status from "../../lib/http-status";
+import { uuidv7 } from "../../lib/ids";
+import { API_BASE } from "../../lib/openapi";
+import { keyset } from "../../lib/pagination";
+import { ApiError } from "../../lib/problem";
+import { contains } from "../../lib/search";
+import type { AppRouteHandler } from "../../lib/types";
+import type * as routes from "./users.routes";
+import { userColumns } from "./users.schemas";
+
+const UNIQUE_FIELDS = {
+  users_email_lower_unique: "email",
+  "users.document_number": "documentNumber",
+};
+
+/** Roles that may see every user; everyone else sees only themselves. */
+const SEES_ALL_USERS: readonly UserRole[] = ["admin", "support"];
+
+const notFound = () => new ApiError("not-found", { detail: "No such user" });
+
+export async function findUser(db: Database, id: string) {
+  const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));
+  return user;
+}
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const { password, ...fields } = c.req.valid("json");
+  const now = new Date().toISOString();
+  const id = uuidv7();
+  const row = {
+    id,
+    ...fields,
+    passwordHash: await hashPassword(password),
+    passwordChangedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [[user]] = await c.var.db
+    .batch([
+      c.var.db.insert(users).values(row).returning(userColumns),
+      audit(c, {
+        action: "user.created",
+        entityType: "user",
+        entityId: id,
+        changes: diff({}, { email: fields.email, role: fields.role }),
+      }),
+    ])
+    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+  c.header("Location", `${API_BASE}/users/${id}`);
+  c.header("ETag", etagFor(user!.version));
+  return c.json(user!, Status.CREATED);
+};
+
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
+  const { limit, cursor, sort, role, status, q } = c.req.valid("query");
+  const page = keyset({
+    sort,
+    cursor,
+    id: users.id,
+    columns: { createdAt: users.createdAt, lastName: users.lastName },
+  });
+  const rows = await c.var.db
+    .select(userColumns)
+    .from(users)
+    .where(
+      and(
+        role && eq(users.role, role),
+        status && eq(users.status, status),
+        q === undefined
+          ? undefined
+          : or(
+              contains(users.email, q),
+              contains(sql`${users.firstName} || ' ' || ${users.lastName}`, q),
+            ),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(limit + 1);
+  return c.json(page.toPage(rows, limit), Status.OK);
+};
+
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { userId, role } = c.var.auth;
+  if (!SEES_ALL_USERS.includes(role) && id !== userId) throw notFound();
+  const user = await findUser(c.var.db, id);
+  if (!user) throw notFound();
+  c.header("ETag", etagFor(user.version));
+  if (isNotModified(c, user.version)) return c.body(null, Status.NOT_MODIFIED);
+  return c.json(user, Status.OK);
+};
+
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const db = c.var.db;
+  const before = await findUser(db, id);
+  if (!before) throw notFound();
+  assertIfMatch(c, before.version);
+  const changes = diff(before, patch);
+  if (Object.keys(changes).length === 0) {
+    c.header("ETag", etagFor(before.version));
+    return c.json(before, Status.OK);
+  }
+
+  const demotesActiveAdmin =
+    before.role === "admin" &&
+    before.status === "active" &&
+    ((patch.role !== undefined && patch.role !== "admin") || patch.status === "disabled");
+  // Checked inside the UPDATE, so two admins demoting each other at once cannot both win.
+  const anotherActiveAdmin = sql`exists (select 1 from ${users} where ${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} != ${id})`;
+
+  const [[after]] = await db
+    .batch([
+      db
+        .update(users)
+        .set({ ...patch, version: sql`${users.version} + 1`, updatedAt: new Date().toISOString() })
+        .where(
+          and(
+            eq(users.id, id),
+            c.req.header("If-Match") === undefined ? undefined : eq(users.version, before.version),
+            demotesActiveAdmin ? anotherActiveAdmin : undefined,
+          ),
+        )
+        .returning(userColumns),
+      auditIfChanged(c, { action: "user.updated", entityType: "user", entityId: id, changes }),
+    ])
+    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+
+  if (!after) {
+    if (demotesActiveAdmin) {
+      throw new ApiError("conflict", {
+        detail: "This is the last active admin: promote another admin first",
+      });
+    }
+    // Only a concurrent write between our read and our update gets here.
+    const current = await findUser(db, id);
+    throw new ApiError("precondition-failed", {
+      detail: "The user changed while this update was applied; re-read it and retry.",
+      extensions: { currentVersion: current?.version ?? before.version },
+    });
+  }
+  // A disabled user, or one whose role changed, must sign in again (or not at all).
+  if (changes.status !== undefined || changes.role !== undefined) {
+    await revokeAllSessions(c.env.SESSIONS, id);
+  }
+  c.header("ETag", etagFor(after.version));
+  return c.json(after, Status.OK);
+};
+
+export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await findUser(c.var.db, id))) throw notFound();
+  const sessions = await listLiveSessions(c.env.SESSIONS, id);
+  return c.json(
+    {
+      data: sessions.map(({ sessionId, createdAt, lastUsedAt, expiresAt, ip, userAgent }) => ({
+        sessionId,
+        createdAt,
+        lastUsedAt,
+        expiresAt,
+        ip,
+        userAgent,
+      })),
+    },
+    Status.OK,
+  );
+};
+
+export const revokeSessions: AppRouteHandler<typeof routes.revokeSessions> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await findUser(c.var.db, id))) throw notFound();
+  const revoked = await revokeAllSessions(c.env.SESSIONS, id);
+  await audit(c, {
+    action: "user.sessions_revoked",
+    entityType: "user",
+    entityId: id,
+    changes: { sessions: { before: revoked, after: 0 } },
+  });
+  return c.body(null, Status.NO_CONTENT);
+};
+
+export const unlock: AppRouteHandler<typeof routes.unlock> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  const [[user]] = await db.batch([
+    db
+      .update(users)
+      .set({
+        failedLoginCount: 0,
+        lockedUntil: null,
+        version: sql`${users.version} + 1`,
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(users.id, id))
+      .returning(userColumns),
+    auditIfChanged(c, { action: "user.unlocked", entityType: "user", entityId: id }),
+  ]);
+  if (!user) throw notFound();
+  c.header("ETag", etagFor(user.version));
+  return c.json(user, Status.OK);
+};

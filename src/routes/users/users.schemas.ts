@@ -1,0 +1,84 @@
+import { z } from "@hono/zod-openapi";
+import { getTableColumns } from "drizzle-orm";
+import { createSchemaFactory } from "drizzle-zod";
+import { passwordPolicyViolation } from "../../auth/passwords";
+import { userRoles, userStatuses, users } from "../../db/schema";
+import { email, phone, text, timestamp } from "../../lib/fields";
+import { listQuerySchema, pageSchema } from "../../lib/pagination";
+
+const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
+
+/** Every column but the password hash: the only shape in which a user leaves the API. */
+const { passwordHash: _hash, ...publicColumns } = getTableColumns(users);
+export const userColumns = publicColumns;
+
+export const UserSchema = createSelectSchema(users, {
+  email: z.string().openapi({ example: "ana.gomez@example.co" }),
+  passwordChangedAt: timestamp(),
+  lockedUntil: timestamp().nullable(),
+  lastLoginAt: timestamp().nullable(),
+  createdAt: timestamp(),
+  updatedAt: timestamp(),
+})
+  .omit({ passwordHash: true })
+  .openapi("User");
+export type User = z.infer<typeof UserSchema>;
+
+const documentNumber = () =>
+  z
+    .string()
+    .regex(/^[0-9A-Za-z-]{4,20}$/, "Expected 4–20 letters, digits or dashes")
+    .openapi({ description: "National id (cédula).", example: "1032456789" });
+
+export const CreateUserSchema = z
+  .strictObject({
+    email: email(),
+    password: z.string().openapi({
+      description: "12–256 characters, any Unicode; not a common password, not the email.",
+    }),
+    firstName: text(100),
+    lastName: text(100),
+    documentNumber: documentNumber().optional(),
+    phone: phone().optional(),
+    role: z.enum(userRoles),
+  })
+  .superRefine((body, ctx) => {
+    const problem = passwordPolicyViolation(body.password, body.email);
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  })
+  .openapi("CreateUser");
+
+export const UpdateUserSchema = z
+  .strictObject({
+    email: email(),
+    firstName: text(100),
+    lastName: text(100),
+    documentNumber: documentNumber().nullable(),
+    phone: phone().nullable(),
+    role: z.enum(userRoles),
+    status: z.enum(userStatuses),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
+  .openapi("UpdateUser");
+
+export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
+  role: z.enum(userRoles).optional(),
+  status: z.enum(userStatuses).optional(),
+  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name or email." }),
+});
+
+export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage");
+
+export const SessionSchema = z
+  .object({
+    sessionId: z.string(),
+    createdAt: timestamp(),
+    lastUsedAt: timestamp(),
+    expiresAt: timestamp(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  })
+  .openapi("Session");
+
+export const SessionListSchema = z.object({ data: z.array(SessionSchema) }).openapi("SessionList");
