@@ -11,7 +11,10 @@ import { ApiError, type ProblemKind, problemKinds, problemResponse } from "./lib
 import { requestId } from "./lib/request-id";
 import { requestLog } from "./lib/request-log";
 import { authRouter } from "./routes/auth/auth.index";
+import { establishmentsRouter } from "./routes/establishments/establishments.index";
 import { healthRouter } from "./routes/health/health.index";
+import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
+import { productsRouter } from "./routes/products/products.index";
 import { usersRouter } from "./routes/users/users.index";
 import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
@@ -33,6 +36,7 @@ const CORS_EXPOSE_HEADERS = [
   "X-Request-Id",
   "x-d1-bookmark",
   "WWW-Authenticate",
+  "Server-Timing",
 ];
 
 const allowedOrigins = (c: Context) =>
@@ -78,6 +82,9 @@ export function createApp() {
   app.route(API_BASE, healthRouter);
   app.route(API_BASE, authRouter);
   app.route(API_BASE, usersRouter);
+  app.route(API_BASE, productsRouter);
+  app.route(API_BASE, establishmentsRouter);
+  app.route(API_BASE, portfoliosRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -100,6 +100,7 @@ describe("request log", () => {
       durationMs: expect.any(Number),
       requestId: "log-test",
       userId: null,
+      d1RoundTrips: 0,
     });
     expect(lines[0]).not.toContain("secret-value");
     expect(lines[0]).not.toContain("abc.def.ghi");

@@ -12,5 +12,7 @@ declare module "hono" {
     requestId: string;
     /** The authenticated user's id, once authentication has run (for the log line). */
     userId?: string;
+    /** D1 round trips this request made (set by the D1 session middleware). */
+    d1RoundTrips?: number;
   }
 }

@@ -44,13 +44,23 @@ export function assertIfMatch(c: Context, currentVersion: number): void {
   });
 }
 
-/** True when the client's If-None-Match already names this version (→ 304). */
-export function isNotModified(c: Context, version: number): boolean {
+const ANY_ENTITY_TAG = /^(?:W\/)?("[\x21\x23-\x7e]*")$/;
+
+/**
+ * True when the client's If-None-Match already names this ETag (→ 304). Comparison is
+ * weak, as RFC 9110 §13.1.2 asks: `W/"3"` matches `"3"`.
+ */
+export function matchesIfNoneMatch(c: Context, etag: string): boolean {
   const header = c.req.header("If-None-Match");
   if (header === undefined) return false;
-  const tags = parseEntityTags(header, "If-None-Match");
-  return tags === "*" || tags.includes(version);
+  if (header.trim() === "*") return true;
+  const current = etag.replace(/^W\//, "");
+  return header.split(",").some((tag) => ANY_ENTITY_TAG.exec(tag.trim())?.[1] === current);
 }
+
+/** True when the client's If-None-Match already names this version (→ 304). */
+export const isNotModified = (c: Context, version: number) =>
+  matchesIfNoneMatch(c, etagFor(version));
 
 /** Documents the If-Match request header of a conditional write. */
 export const IfMatchHeaderSchema = z.object({
@@ -65,3 +75,20 @@ export const IfNoneMatchHeaderSchema = z.object({
     description: "The ETag you hold; 304 with no body when it is still current.",
   }),
 });
+
+/**
+ * The write's WHERE guard for If-Match: with the header, the UPDATE only applies while the
+ * row is still at the version that was checked (closing the read→write race); without
+ * it, the write goes through (last writer wins).
+ */
+export function ifMatchGuard<T>(c: Context, guard: () => T): T | undefined {
+  return c.req.header("If-Match") === undefined ? undefined : guard();
+}
+
+/** 412 for a conditional write that lost a race after its If-Match check passed. */
+export function lostRace(currentVersion: number): ApiError {
+  return new ApiError("precondition-failed", {
+    detail: "The resource changed while this write was applied; re-read it and retry.",
+    extensions: { currentVersion },
+  });
+}

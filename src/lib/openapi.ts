@@ -23,6 +23,15 @@ export const tags = [
       "tokens are opaque and single use.",
   },
   { name: "Users", description: "Accounts of sellers, admins, support staff and analysts." },
+  { name: "Products", description: "The catalogue: what sellers can sell, at list price." },
+  {
+    name: "Establishments",
+    description: "The stores sellers visit. A seller sees only the establishments on their route.",
+  },
+  {
+    name: "Portfolios",
+    description: "Named selections of products, with optional prices, carried by establishments.",
+  },
 ] as const;
 
 export type TagName = (typeof tags)[number]["name"];

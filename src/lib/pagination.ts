@@ -125,11 +125,16 @@ export function keyset<F extends string>({ sort, cursor, columns, id }: KeysetOp
     where:
       after && or(beyond(column, after.value), and(eq(column, after.value), beyond(id, after.id))),
     orderBy: [order(column), order(id)],
-    toPage<Row extends { id: string } & Record<F, SortValue>>(rows: Row[], limit: number) {
+    /** `idOf` reads the tie-breaker from a row (the `id` column unless told otherwise). */
+    toPage<Row extends Record<F, SortValue>>(
+      rows: Row[],
+      limit: number,
+      idOf: (row: Row) => string = (row) => (row as unknown as { id: string }).id,
+    ) {
       if (rows.length <= limit) return { data: rows, nextCursor: null };
       const data = rows.slice(0, limit);
       const last = data[data.length - 1]!;
-      return { data, nextCursor: encodeCursor({ sort, value: last[field], id: last.id }) };
+      return { data, nextCursor: encodeCursor({ sort, value: last[field], id: idOf(last) }) };
     },
   };
 }

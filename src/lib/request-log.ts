@@ -18,6 +18,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     durationMs: Math.round(performance.now() - started),
     requestId: c.get("requestId"),
     userId: c.get("userId") ?? null,
+    d1RoundTrips: c.get("d1RoundTrips") ?? 0,
   };
   console.log(JSON.stringify(line));
 });

@@ -4,8 +4,9 @@ import { listLiveSessions, revokeAllSessions } from "../../auth/sessions";
 import { audit, auditIfChanged, diff } from "../../db/audit";
 import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
+import { commitCreate } from "../../db/idempotency";
 import { type UserRole, users } from "../../db/schema";
-import { assertIfMatch, etagFor, isNotModified } from "../../lib/etag";
+import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -14,7 +15,7 @@ import { ApiError } from "../../lib/problem";
 import { contains } from "../../lib/search";
 import type { AppRouteHandler } from "../../lib/types";
 import type * as routes from "./users.routes";
-import { userColumns } from "./users.schemas";
+import { type User, userColumns } from "./users.schemas";
 
 const UNIQUE_FIELDS = {
   users_email_lower_unique: "email",
@@ -34,29 +35,33 @@ export async function findUser(db: Database, id: string) {
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { password, ...fields } = c.req.valid("json");
   const now = new Date().toISOString();
-  const id = uuidv7();
-  const row = {
-    id,
-    ...fields,
-    passwordHash: await hashPassword(password),
+  const user: User = {
+    id: uuidv7(),
+    email: fields.email,
+    firstName: fields.firstName,
+    lastName: fields.lastName,
+    documentNumber: fields.documentNumber ?? null,
+    phone: fields.phone ?? null,
+    role: fields.role,
+    status: "active",
     passwordChangedAt: now,
+    failedLoginCount: 0,
+    lockedUntil: null,
+    lastLoginAt: null,
+    version: 1,
     createdAt: now,
     updatedAt: now,
   };
-  const [[user]] = await c.var.db
-    .batch([
-      c.var.db.insert(users).values(row).returning(userColumns),
-      audit(c, {
-        action: "user.created",
-        entityType: "user",
-        entityId: id,
-        changes: diff({}, { email: fields.email, role: fields.role }),
-      }),
-    ])
-    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
-  c.header("Location", `${API_BASE}/users/${id}`);
-  c.header("ETag", etagFor(user!.version));
-  return c.json(user!, Status.CREATED);
+  const passwordHash = await hashPassword(password);
+  return commitCreate(c, { body: user, location: `${API_BASE}/users/${user.id}`, version: 1 }, [
+    c.var.db.insert(users).values({ ...user, passwordHash }),
+    audit(c, {
+      action: "user.created",
+      entityType: "user",
+      entityId: user.id,
+      changes: diff({}, { email: user.email, role: user.role }),
+    }),
+  ]).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
@@ -127,7 +132,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
         .where(
           and(
             eq(users.id, id),
-            c.req.header("If-Match") === undefined ? undefined : eq(users.version, before.version),
+            ifMatchGuard(c, () => eq(users.version, before.version)),
             demotesActiveAdmin ? anotherActiveAdmin : undefined,
           ),
         )
@@ -143,11 +148,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
       });
     }
     // Only a concurrent write between our read and our update gets here.
-    const current = await findUser(db, id);
-    throw new ApiError("precondition-failed", {
-      detail: "The user changed while this update was applied; re-read it and retry.",
-      extensions: { currentVersion: current?.version ?? before.version },
-    });
+    throw lostRace((await findUser(db, id))?.version ?? before.version);
   }
   // A disabled user, or one whose role changed, must sign in again (or not at all).
   if (changes.status !== undefined || changes.role !== undefined) {

@@ -1,4 +1,5 @@
 import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { IdempotencyKeyHeaderSchema } from "../../db/idempotency";
 import { IfMatchHeaderSchema, IfNoneMatchHeaderSchema } from "../../lib/etag";
 import { idParam } from "../../lib/fields";
 import * as Status from "../../lib/http-status";
@@ -22,14 +23,17 @@ export const create = protectedRoute(["admin"], {
   tags,
   summary: "Create a user",
   description: "Duplicate email (in any letter case) or document number → 409.",
-  request: { body: { required: true, content: json(CreateUserSchema) } },
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: { required: true, content: json(CreateUserSchema) },
+  },
   responses: {
     [Status.CREATED]: {
       description: "Created",
       headers: { ...locationHeader, ...etagHeader },
       content: json(UserSchema),
     },
-    ...problemResponses(Status.BAD_REQUEST, Status.CONFLICT),
+    ...problemResponses(Status.BAD_REQUEST, Status.CONFLICT, Status.UNPROCESSABLE_CONTENT),
   },
 });
 

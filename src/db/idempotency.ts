@@ -1,0 +1,110 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, lt } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Context } from "hono";
+import * as Status from "../lib/http-status";
+import { ApiError } from "../lib/problem";
+import { uniqueViolation } from "./errors";
+import { idempotencyKeys } from "./schema";
+
+/**
+ * Idempotent creates (IETF Idempotency-Key draft). The key record is inserted in the
+ * same atomic batch as the create, holding the response, so:
+ * - the first request creates and records in one step (no extra round trip);
+ * - a retry's batch fails on the key's primary key and rolls back; the stored response
+ *   is then replayed byte for byte with `Idempotent-Replayed: true` (422 if the key
+ *   came with a different request);
+ * - a concurrent duplicate cannot create twice, and never sees a half-done state: it
+ *   replays the committed response; a failed first attempt stores nothing.
+ */
+export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export const IdempotencyKeyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7e]+$/, "Expected 1–255 printable ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes the create safe to retry for 7 days: the same key and body replay the first " +
+        "response (with `Idempotent-Replayed: true`); the same key with another body → 422.",
+    }),
+});
+
+export interface Created<T> {
+  body: T;
+  location: string;
+  version: number;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Runs a create's batch and answers 201 with Location and ETag, honouring an
+ * Idempotency-Key when the client sent one.
+ */
+export async function commitCreate<T>(
+  c: Context,
+  created: Created<T>,
+  statements: BatchItem<"sqlite">[],
+): Promise<Response> {
+  const db = c.var.db;
+  const text = JSON.stringify(created.body);
+  const headers = { Location: created.location, ETag: `"${created.version}"` };
+  const key = c.req.header("Idempotency-Key");
+
+  if (key === undefined) {
+    const [first, ...rest] = statements;
+    if (first) await db.batch([first, ...rest]);
+  } else {
+    const userId = c.var.auth.userId;
+    const requestHash = await sha256Hex(
+      `${c.req.method} ${c.req.path}\n${JSON.stringify(await c.req.json())}`,
+    );
+    const now = Date.now();
+    const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+    try {
+      await db.batch([
+        // An expired record no longer blocks its key.
+        db
+          .delete(idempotencyKeys)
+          .where(and(thisKey, lt(idempotencyKeys.expiresAt, new Date(now).toISOString()))),
+        db.insert(idempotencyKeys).values({
+          userId,
+          key,
+          requestHash,
+          status: "completed",
+          responseStatus: Status.CREATED,
+          responseHeaders: headers,
+          responseBody: text,
+          createdAt: new Date(now).toISOString(),
+          expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(),
+        }),
+        ...statements,
+      ]);
+    } catch (error) {
+      if (uniqueViolation(error) !== "idempotency_keys.user_id") throw error;
+      const [stored] = await db.select().from(idempotencyKeys).where(thisKey);
+      if (!stored) throw error;
+      if (stored.requestHash !== requestHash) {
+        throw new ApiError("idempotency-key-reused", {
+          detail: "This Idempotency-Key was used with a different request; use a new key",
+          errors: [
+            { path: "header.idempotency-key", message: "Already used with another request" },
+          ],
+        });
+      }
+      return c.body(stored.responseBody ?? "", stored.responseStatus as typeof Status.CREATED, {
+        ...(stored.responseHeaders as Record<string, string>),
+        "Content-Type": "application/json",
+        "Idempotent-Replayed": "true",
+      });
+    }
+  }
+  return c.body(text, Status.CREATED, { ...headers, "Content-Type": "application/json" });
+}

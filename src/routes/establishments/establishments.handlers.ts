@@ -1,0 +1,362 @@
+import { and, asc, eq, gte, isNull, sql } from "drizzle-orm";
+import type { AccessClaims } from "../../auth/tokens";
+import { audit, auditIfChanged, diff } from "../../db/audit";
+import type { Database } from "../../db/client";
+import { conflictOnUnique } from "../../db/errors";
+import { commitCreate } from "../../db/idempotency";
+import {
+  establishmentSellers,
+  establishments,
+  portfolioItems,
+  portfolios,
+  products,
+  users,
+} from "../../db/schema";
+import {
+  assertIfMatch,
+  etagFor,
+  ifMatchGuard,
+  isNotModified,
+  lostRace,
+  matchesIfNoneMatch,
+} from "../../lib/etag";
+import * as Status from "../../lib/http-status";
+import { uuidv7 } from "../../lib/ids";
+import { API_BASE } from "../../lib/openapi";
+import { keyset } from "../../lib/pagination";
+import { ApiError } from "../../lib/problem";
+import { contains } from "../../lib/search";
+import type { AppRouteHandler } from "../../lib/types";
+import { itemColumns, portfolioColumns } from "../portfolios/portfolios.schemas";
+import { userColumns } from "../users/users.schemas";
+import type * as routes from "./establishments.routes";
+import {
+  type Establishment,
+  establishmentColumns,
+  toEstablishment,
+} from "./establishments.schemas";
+import { visibleEstablishment, visibleEstablishments } from "./scope";
+
+const UNIQUE_FIELDS = { establishments_tax_id_unique: "taxId" };
+
+const notFound = () => new ApiError("not-found", { detail: "No such establishment" });
+
+const unknownPortfolio = () =>
+  new ApiError("validation-error", {
+    detail: "The portfolio does not exist",
+    errors: [{ path: "/portfolioId", message: "No such portfolio" }],
+  });
+
+const livePortfolio = (db: Database, id: string) =>
+  db
+    .select({ id: portfolios.id })
+    .from(portfolios)
+    .where(and(eq(portfolios.id, id), isNull(portfolios.deletedAt)));
+
+const findVisible = (db: Database, auth: AccessClaims, id: string) =>
+  db.select(establishmentColumns).from(establishments).where(visibleEstablishment(auth, id));
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const body = c.req.valid("json");
+  const { userId, role } = c.var.auth;
+  const db = c.var.db;
+  if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0) {
+    throw unknownPortfolio();
+  }
+  const now = new Date().toISOString();
+  const sellerIds = role === "seller" ? [userId] : [];
+  const { sellerIds: _s, ...row }: Establishment = {
+    id: uuidv7(),
+    name: body.name,
+    taxId: body.taxId ?? null,
+    kind: body.kind,
+    address: body.address,
+    city: body.city,
+    department: body.department,
+    latitude: body.latitude ?? null,
+    longitude: body.longitude ?? null,
+    phone: body.phone ?? null,
+    portfolioId: body.portfolioId ?? null,
+    status: body.status,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    sellerIds,
+  };
+  return commitCreate(
+    c,
+    { body: { ...row, sellerIds }, location: `${API_BASE}/establishments/${row.id}`, version: 1 },
+    [
+      db.insert(establishments).values(row),
+      // A seller who adds a store is the one who visits it.
+      ...sellerIds.map((sellerId) =>
+        db
+          .insert(establishmentSellers)
+          .values({ establishmentId: row.id, sellerId, assignedAt: now }),
+      ),
+      audit(c, {
+        action: "establishment.created",
+        entityType: "establishment",
+        entityId: row.id,
+        changes: diff({}, { name: row.name, city: row.city, portfolioId: row.portfolioId }),
+      }),
+    ],
+  ).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+};
+
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
+  const query = c.req.valid("query");
+  const page = keyset({
+    sort: query.sort,
+    cursor: query.cursor,
+    id: establishments.id,
+    columns: {
+      name: establishments.name,
+      city: establishments.city,
+      createdAt: establishments.createdAt,
+      updatedAt: establishments.updatedAt,
+    },
+  });
+  const rows = await c.var.db
+    .select(establishmentColumns)
+    .from(establishments)
+    .where(
+      and(
+        visibleEstablishments(c.var.auth),
+        query.q === undefined ? undefined : contains(establishments.name, query.q),
+        query.city === undefined ? undefined : eq(establishments.city, query.city),
+        query.department === undefined
+          ? undefined
+          : eq(establishments.department, query.department),
+        query.status === undefined ? undefined : eq(establishments.status, query.status),
+        query.portfolioId === undefined
+          ? undefined
+          : eq(establishments.portfolioId, query.portfolioId),
+        query.sellerId === undefined
+          ? undefined
+          : sql`exists (select 1 from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} and ${establishmentSellers.sellerId} = ${query.sellerId})`,
+        query.updatedSince === undefined
+          ? undefined
+          : gte(establishments.updatedAt, query.updatedSince),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  const { data, nextCursor } = page.toPage(rows, query.limit);
+  return c.json({ data: data.map(toEstablishment), nextCursor }, Status.OK);
+};
+
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
+  const [row] = await findVisible(c.var.db, c.var.auth, c.req.valid("param").id);
+  if (!row) throw notFound();
+  c.header("ETag", etagFor(row.version));
+  if (isNotModified(c, row.version)) return c.body(null, Status.NOT_MODIFIED);
+  return c.json(toEstablishment(row), Status.OK);
+};
+
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const db = c.var.db;
+  // One round trip for every check: the establishment (in scope) and the new portfolio.
+  const [[row], portfolio] = await db.batch([
+    findVisible(db, c.var.auth, id),
+    livePortfolio(db, patch.portfolioId ?? ""),
+  ]);
+  if (!row) throw notFound();
+  if (patch.portfolioId && portfolio.length === 0) throw unknownPortfolio();
+  const before = toEstablishment(row);
+  assertIfMatch(c, before.version);
+  const changes = diff(before, patch);
+  if (Object.keys(changes).length === 0) {
+    c.header("ETag", etagFor(before.version));
+    return c.json(before, Status.OK);
+  }
+  const [[after]] = await db
+    .batch([
+      db
+        .update(establishments)
+        .set({
+          ...patch,
+          version: sql`${establishments.version} + 1`,
+          updatedAt: new Date().toISOString(),
+        })
+        .where(
+          and(
+            visibleEstablishment(c.var.auth, id),
+            ifMatchGuard(c, () => eq(establishments.version, before.version)),
+          ),
+        )
+        .returning(establishmentColumns),
+      auditIfChanged(c, {
+        action: "establishment.updated",
+        entityType: "establishment",
+        entityId: id,
+        changes,
+      }),
+    ])
+    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+  if (!after) throw lostRace((await findVisible(db, c.var.auth, id))[0]?.version ?? before.version);
+  c.header("ETag", etagFor(after.version));
+  return c.json(toEstablishment(after), Status.OK);
+};
+
+export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  const [row] = await findVisible(db, c.var.auth, id);
+  if (!row) throw notFound();
+  assertIfMatch(c, row.version);
+  const now = new Date().toISOString();
+  const [[deleted]] = await db.batch([
+    db
+      .update(establishments)
+      .set({ deletedAt: now, updatedAt: now, version: sql`${establishments.version} + 1` })
+      .where(
+        and(
+          visibleEstablishment(c.var.auth, id),
+          ifMatchGuard(c, () => eq(establishments.version, row.version)),
+        ),
+      )
+      .returning({ id: establishments.id }),
+    auditIfChanged(c, {
+      action: "establishment.deleted",
+      entityType: "establishment",
+      entityId: id,
+    }),
+  ]);
+  if (!deleted) throw lostRace((await findVisible(db, c.var.auth, id))[0]?.version ?? row.version);
+  return c.body(null, Status.NO_CONTENT);
+};
+
+export const listSellers: AppRouteHandler<typeof routes.listSellers> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  const [[establishment], sellers] = await db.batch([
+    db
+      .select({ id: establishments.id })
+      .from(establishments)
+      .where(visibleEstablishment(c.var.auth, id)),
+    db
+      .select(userColumns)
+      .from(establishmentSellers)
+      .innerJoin(users, eq(users.id, establishmentSellers.sellerId))
+      .where(eq(establishmentSellers.establishmentId, id))
+      .orderBy(asc(users.lastName), asc(users.id)),
+  ]);
+  if (!establishment) throw notFound();
+  return c.json({ data: sellers }, Status.OK);
+};
+
+export const assignSeller: AppRouteHandler<typeof routes.assignSeller> = async (c) => {
+  const { id, userId } = c.req.valid("param");
+  const db = c.var.db;
+  const [[establishment], [seller]] = await db.batch([
+    db
+      .select({ id: establishments.id })
+      .from(establishments)
+      .where(visibleEstablishment(c.var.auth, id)),
+    db.select({ role: users.role }).from(users).where(eq(users.id, userId)),
+  ]);
+  if (!establishment) throw notFound();
+  if (!seller) throw new ApiError("not-found", { detail: "No such user" });
+  if (seller.role !== "seller") {
+    throw new ApiError("conflict", { detail: "Only users with role seller can have a route" });
+  }
+  const now = new Date().toISOString();
+  await db.batch([
+    db
+      .insert(establishmentSellers)
+      .values({ establishmentId: id, sellerId: userId, assignedAt: now })
+      .onConflictDoNothing(),
+    // sellerIds is part of the establishment: bump its version only when it changed.
+    db
+      .update(establishments)
+      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
+      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
+    auditIfChanged(c, {
+      action: "establishment.seller_assigned",
+      entityType: "establishment",
+      entityId: id,
+      changes: { sellerId: { before: null, after: userId } },
+    }),
+  ]);
+  return c.body(null, Status.NO_CONTENT);
+};
+
+export const unassignSeller: AppRouteHandler<typeof routes.unassignSeller> = async (c) => {
+  const { id, userId } = c.req.valid("param");
+  const db = c.var.db;
+  const [establishment] = await db
+    .select({ id: establishments.id })
+    .from(establishments)
+    .where(visibleEstablishment(c.var.auth, id));
+  if (!establishment) throw notFound();
+  const now = new Date().toISOString();
+  await db.batch([
+    db
+      .delete(establishmentSellers)
+      .where(
+        and(
+          eq(establishmentSellers.establishmentId, id),
+          eq(establishmentSellers.sellerId, userId),
+        ),
+      ),
+    db
+      .update(establishments)
+      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
+      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
+    auditIfChanged(c, {
+      action: "establishment.seller_unassigned",
+      entityType: "establishment",
+      entityId: id,
+      changes: { sellerId: { before: userId, after: null } },
+    }),
+  ]);
+  return c.body(null, Status.NO_CONTENT);
+};
+
+async function weakEtag(body: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(JSON.stringify(body)),
+  );
+  const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+  return `W/"${hex}"`;
+}
+
+export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  const carried = db
+    .select({ id: establishments.portfolioId })
+    .from(establishments)
+    .where(visibleEstablishment(c.var.auth, id));
+  // One round trip: the portfolio (through the scoped establishment) and all its items.
+  const [[portfolio], items] = await db.batch([
+    db
+      .select(portfolioColumns)
+      .from(portfolios)
+      .where(and(sql`${portfolios.id} = (${carried})`, isNull(portfolios.deletedAt))),
+    db
+      .select(itemColumns)
+      .from(portfolioItems)
+      .innerJoin(products, eq(products.id, portfolioItems.productId))
+      .where(and(sql`${portfolioItems.portfolioId} = (${carried})`, isNull(products.deletedAt)))
+      .orderBy(asc(portfolioItems.position), asc(portfolioItems.productId)),
+  ]);
+  if (!portfolio) {
+    throw new ApiError("not-found", {
+      detail: "No such establishment, or it carries no portfolio",
+    });
+  }
+  const body = { ...portfolio, items };
+  // Item prices come from products, so the ETag hashes the whole answer, not one version.
+  const etag = await weakEtag(body);
+  c.header("ETag", etag);
+  if (matchesIfNoneMatch(c, etag)) return c.body(null, Status.NOT_MODIFIED);
+  return c.json(body, Status.OK);
+};

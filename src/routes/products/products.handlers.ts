@@ -1,0 +1,180 @@
+import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { audit, auditIfChanged, diff } from "../../db/audit";
+import type { Database } from "../../db/client";
+import { conflictOnUnique } from "../../db/errors";
+import { commitCreate } from "../../db/idempotency";
+import { portfolioItems, portfolios, products } from "../../db/schema";
+import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
+import * as Status from "../../lib/http-status";
+import { uuidv7 } from "../../lib/ids";
+import { API_BASE } from "../../lib/openapi";
+import { keyset } from "../../lib/pagination";
+import { ApiError } from "../../lib/problem";
+import { contains } from "../../lib/search";
+import type { AppRouteHandler } from "../../lib/types";
+import type * as routes from "./products.routes";
+import { type Product, productColumns } from "./products.schemas";
+
+const UNIQUE_FIELDS = { products_sku_unique: "sku", products_gtin_unique: "gtin" };
+
+const notFound = () => new ApiError("not-found", { detail: "No such product" });
+
+const live = (id: string) => and(eq(products.id, id), isNull(products.deletedAt));
+
+async function findProduct(db: Database, id: string): Promise<Product | undefined> {
+  const [product] = await db.select(productColumns).from(products).where(live(id));
+  return product;
+}
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const body = c.req.valid("json");
+  const now = new Date().toISOString();
+  const product: Product = {
+    id: uuidv7(),
+    sku: body.sku,
+    name: body.name,
+    description: body.description ?? null,
+    category: body.category,
+    brand: body.brand ?? null,
+    gtin: body.gtin ?? null,
+    imageUrl: body.imageUrl ?? null,
+    unit: body.unit,
+    price: body.price,
+    currency: body.currency,
+    status: body.status,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return commitCreate(
+    c,
+    { body: product, location: `${API_BASE}/products/${product.id}`, version: 1 },
+    [
+      c.var.db.insert(products).values(product),
+      audit(c, {
+        action: "product.created",
+        entityType: "product",
+        entityId: product.id,
+        changes: diff({}, { sku: product.sku, name: product.name, price: product.price }),
+      }),
+    ],
+  ).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+};
+
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
+  const { limit, cursor, sort, q, category, status, gtin, updatedSince } = c.req.valid("query");
+  const page = keyset({
+    sort,
+    cursor,
+    id: products.id,
+    columns: {
+      name: products.name,
+      sku: products.sku,
+      price: products.price,
+      createdAt: products.createdAt,
+      updatedAt: products.updatedAt,
+    },
+  });
+  const rows = await c.var.db
+    .select(productColumns)
+    .from(products)
+    .where(
+      and(
+        isNull(products.deletedAt),
+        q === undefined ? undefined : or(contains(products.name, q), contains(products.sku, q)),
+        category === undefined ? undefined : eq(products.category, category),
+        status === undefined ? undefined : eq(products.status, status),
+        gtin === undefined ? undefined : eq(products.gtin, gtin),
+        updatedSince === undefined ? undefined : gte(products.updatedAt, updatedSince),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(limit + 1);
+  return c.json(page.toPage(rows, limit), Status.OK);
+};
+
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
+  const product = await findProduct(c.var.db, c.req.valid("param").id);
+  if (!product) throw notFound();
+  c.header("ETag", etagFor(product.version));
+  if (isNotModified(c, product.version)) return c.body(null, Status.NOT_MODIFIED);
+  return c.json(product, Status.OK);
+};
+
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const db = c.var.db;
+  const before = await findProduct(db, id);
+  if (!before) throw notFound();
+  assertIfMatch(c, before.version);
+  const changes = diff(before, patch);
+  if (Object.keys(changes).length === 0) {
+    c.header("ETag", etagFor(before.version));
+    return c.json(before, Status.OK);
+  }
+  const [[after]] = await db
+    .batch([
+      db
+        .update(products)
+        .set({
+          ...patch,
+          version: sql`${products.version} + 1`,
+          updatedAt: new Date().toISOString(),
+        })
+        .where(
+          and(
+            live(id),
+            ifMatchGuard(c, () => eq(products.version, before.version)),
+          ),
+        )
+        .returning(productColumns),
+      auditIfChanged(c, {
+        action: "product.updated",
+        entityType: "product",
+        entityId: id,
+        changes,
+      }),
+    ])
+    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+  if (!after) throw lostRace((await findProduct(db, id))?.version ?? before.version);
+  c.header("ETag", etagFor(after.version));
+  return c.json(after, Status.OK);
+};
+
+export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  const before = await findProduct(db, id);
+  if (!before) throw notFound();
+  assertIfMatch(c, before.version);
+  const now = new Date().toISOString();
+  const isDeleted = sql`exists (select 1 from ${products} where ${products.id} = ${id} and ${products.deletedAt} is not null)`;
+  const heldBy = db
+    .select({ id: portfolioItems.portfolioId })
+    .from(portfolioItems)
+    .where(eq(portfolioItems.productId, id));
+  const [[deleted]] = await db.batch([
+    db
+      .update(products)
+      .set({ deletedAt: now, updatedAt: now, version: sql`${products.version} + 1` })
+      .where(
+        and(
+          live(id),
+          ifMatchGuard(c, () => eq(products.version, before.version)),
+        ),
+      )
+      .returning({ id: products.id }),
+    auditIfChanged(c, { action: "product.deleted", entityType: "product", entityId: id }),
+    // Portfolios that held it change: bump them, then drop the item. Both are no-ops
+    // when the guarded delete above lost a race (the product is then still live).
+    db
+      .update(portfolios)
+      .set({ version: sql`${portfolios.version} + 1`, updatedAt: now })
+      .where(and(inArray(portfolios.id, heldBy), isDeleted)),
+    db.delete(portfolioItems).where(and(eq(portfolioItems.productId, id), isDeleted)),
+  ]);
+  if (!deleted) throw lostRace((await findProduct(db, id))?.version ?? before.version);
+  return c.body(null, Status.NO_CONTENT);
+};

@@ -1,0 +1,86 @@
+import { z } from "@hono/zod-openapi";
+import { getTableColumns } from "drizzle-orm";
+import { createSchemaFactory } from "drizzle-zod";
+import { productStatuses, products, productUnits } from "../../db/schema";
+import {
+  currency,
+  gtin,
+  minorUnits,
+  publicHttpsUrl,
+  text,
+  timestamp,
+  updatedSince,
+} from "../../lib/fields";
+import { listQuerySchema, pageSchema } from "../../lib/pagination";
+
+const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
+
+/** Columns a product is returned with (deletedAt is internal: deleted products are 404). */
+const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(products);
+export const productColumns = publicColumns;
+
+export const ProductSchema = createSelectSchema(products, {
+  createdAt: timestamp(),
+  updatedAt: timestamp(),
+})
+  .omit({ deletedAt: true })
+  .openapi("Product");
+export type Product = z.infer<typeof ProductSchema>;
+
+const sku = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "Expected 1–64 of A-Z 0-9 . _ -")
+    .toUpperCase()
+    .openapi({ description: "Stock-keeping unit, stored upper-cased.", example: "BEB-COLA-350" });
+
+const fields = {
+  sku: sku(),
+  name: text(150),
+  description: text(2000),
+  category: text(80),
+  brand: text(80),
+  gtin: gtin(),
+  imageUrl: publicHttpsUrl(),
+  unit: z.enum(productUnits),
+  price: minorUnits(),
+  currency: currency(),
+  status: z.enum(productStatuses),
+};
+
+export const CreateProductSchema = z
+  .strictObject({
+    ...fields,
+    description: fields.description.optional(),
+    brand: fields.brand.optional(),
+    gtin: fields.gtin.optional(),
+    imageUrl: fields.imageUrl.optional(),
+    currency: fields.currency.default("COP"),
+    status: fields.status.default("active"),
+  })
+  .openapi("CreateProduct");
+
+export const UpdateProductSchema = z
+  .strictObject({
+    ...fields,
+    description: fields.description.nullable(),
+    brand: fields.brand.nullable(),
+    gtin: fields.gtin.nullable(),
+    imageUrl: fields.imageUrl.nullable(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
+  .openapi("UpdateProduct");
+
+export const ProductListQuerySchema = listQuerySchema(
+  ["name", "sku", "price", "createdAt", "updatedAt"],
+  "name",
+).extend({
+  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name or sku." }),
+  category: z.string().min(1).max(80).optional(),
+  status: z.enum(productStatuses).optional(),
+  gtin: z.string().min(1).max(14).optional(),
+  updatedSince: updatedSince(),
+});
+
+export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage");
