@@ -37,7 +37,7 @@ import {
 } from "./establishments.schemas";
 import { visibleEstablishment, visibleEstablishments } from "./scope";
 
-const UNIQUE_FIELDS = { establishments_tax_id_unique: "taxId" };
+const UNIQUE_FIELDS = { "establishments.tax_id": "taxId" };
 
 const notFound = () => new ApiError("not-found", { detail: "No such establishment" });
 

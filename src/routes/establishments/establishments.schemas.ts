@@ -20,7 +20,10 @@ const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(establishmen
  */
 export const establishmentColumns = {
   ...publicColumns,
-  sellerIds: sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`,
+  sellerIds:
+    sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`.as(
+      "seller_ids",
+    ),
 };
 
 type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt"> & {

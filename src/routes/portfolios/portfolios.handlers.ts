@@ -16,7 +16,7 @@ import type { AppRouteHandler } from "../../lib/types";
 import type * as routes from "./portfolios.routes";
 import { itemColumns, type Portfolio, portfolioColumns } from "./portfolios.schemas";
 
-const UNIQUE_FIELDS = { portfolios_name_unique: "name" };
+const UNIQUE_FIELDS = { "portfolios.name": "name" };
 
 const notFound = () => new ApiError("not-found", { detail: "No such portfolio" });
 

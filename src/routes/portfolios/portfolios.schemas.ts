@@ -85,7 +85,11 @@ export const PortfolioListQuerySchema = listQuerySchema(
 
 export const PortfolioPageSchema = pageSchema(PortfolioSchema).openapi("PortfolioPage");
 
-/** An item as a seller needs it: the product's essentials and the price to charge. */
+/**
+ * An item as a seller needs it: the product's essentials and the price to charge.
+ * Both tables have a `price` column: each gets its own alias, because D1 batch results
+ * are keyed by column name and a duplicate name would silently overwrite the other.
+ */
 export const itemColumns = {
   productId: portfolioItems.productId,
   position: portfolioItems.position,
@@ -94,9 +98,11 @@ export const itemColumns = {
   name: products.name,
   unit: products.unit,
   currency: products.currency,
-  listPrice: products.price,
-  price: portfolioItems.price,
-  effectivePrice: sql<number>`coalesce(${portfolioItems.price}, ${products.price})`.mapWith(Number),
+  listPrice: sql<number>`${products.price}`.mapWith(Number).as("list_price"),
+  price: sql<number | null>`${portfolioItems.price}`.as("override_price"),
+  effectivePrice: sql<number>`coalesce(${portfolioItems.price}, ${products.price})`
+    .mapWith(Number)
+    .as("effective_price"),
 };
 
 export const PortfolioItemSchema = z

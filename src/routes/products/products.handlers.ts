@@ -15,7 +15,8 @@ import type { AppRouteHandler } from "../../lib/types";
 import type * as routes from "./products.routes";
 import { type Product, productColumns } from "./products.schemas";
 
-const UNIQUE_FIELDS = { products_sku_unique: "sku", products_gtin_unique: "gtin" };
+// D1 names a partial unique index by its column: `products.sku`.
+const UNIQUE_FIELDS = { "products.sku": "sku", "products.gtin": "gtin" };
 
 const notFound = () => new ApiError("not-found", { detail: "No such product" });
 

@@ -1,0 +1,283 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { nitCheckDigit } from "../src/lib/fields";
+import { client, created, newEstablishment, newProduct } from "./support/api";
+import { actor, createUser } from "./support/auth";
+import { expectProblem } from "./support/http";
+
+interface Establishment {
+  id: string;
+  sellerIds: string[];
+  portfolioId: string | null;
+  version: number;
+  name: string;
+}
+
+async function setup() {
+  const admin = client((await actor("admin")).headers);
+  const sellerA = await actor("seller");
+  const sellerB = await actor("seller");
+  return {
+    admin,
+    a: client(sellerA.headers),
+    aId: sellerA.user.id,
+    b: client(sellerB.headers),
+    bId: sellerB.user.id,
+  };
+}
+
+describe("NIT", () => {
+  it("computes DIAN's check digit", () => {
+    expect(nitCheckDigit("800197268")).toBe(4); // DIAN's own NIT: 800.197.268-4
+    expect(nitCheckDigit("860034313")).toBe(7);
+  });
+});
+
+describe("POST /api/v1/establishments", () => {
+  it("a seller's new establishment is assigned to them; an admin's to nobody", async () => {
+    const { admin, a, aId } = await setup();
+    const mine = await created<Establishment>(await a.post("/establishments", newEstablishment()));
+    expect(mine.sellerIds).toEqual([aId]);
+    const theirs = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    expect(theirs.sellerIds).toEqual([]);
+  });
+
+  it("normalises a NIT to its check digit, rejects a wrong one, refuses a duplicate (409)", async () => {
+    const { admin } = await setup();
+    const base = String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+    const nit = `${base}-${nitCheckDigit(base)}`;
+    const first = await created<{ taxId: string }>(
+      await admin.post("/establishments", newEstablishment({ taxId: base })),
+    );
+    expect(first.taxId).toBe(nit);
+    const wrong = `${base}-${(nitCheckDigit(base) + 1) % 10}`;
+    await expectProblem(
+      await admin.post("/establishments", newEstablishment({ taxId: wrong })),
+      400,
+      "validation-error",
+    );
+    const body = await expectProblem(
+      await admin.post("/establishments", newEstablishment({ taxId: nit })),
+      409,
+      "conflict",
+    );
+    expect(body.errors).toEqual([{ path: "/taxId", message: "Already taken" }]);
+  });
+
+  it.each([
+    ["latitude without longitude", { latitude: 4.6 }, "/longitude"],
+    ["latitude out of range", { latitude: 91, longitude: 0 }, "/latitude"],
+    ["longitude out of range", { latitude: 0, longitude: -181 }, "/longitude"],
+    ["unknown kind", { kind: "bar" }, "/kind"],
+    ["blank city", { city: " " }, "/city"],
+    ["unknown portfolio", { portfolioId: "nope" }, "/portfolioId"],
+  ])("rejects %s with a 400 on the field", async (_, overrides, path) => {
+    const { admin } = await setup();
+    const body = await expectProblem(
+      await admin.post("/establishments", newEstablishment(overrides)),
+      400,
+      "validation-error",
+    );
+    expect((body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
+  });
+
+  it("support and analysts may not create (403)", async () => {
+    for (const role of ["support", "analyst"] as const) {
+      const api = client((await actor(role)).headers);
+      await expectProblem(await api.post("/establishments", newEstablishment()), 403, "forbidden");
+    }
+  });
+});
+
+describe("seller scoping", () => {
+  it("a seller cannot read, change, delete or open nested routes of another seller's establishment (404)", async () => {
+    const { a, b } = await setup();
+    const theirs = await created<Establishment>(
+      await b.post("/establishments", newEstablishment()),
+    );
+    await expectProblem(await a.get(`/establishments/${theirs.id}`), 404, "not-found");
+    await expectProblem(
+      await a.patch(`/establishments/${theirs.id}`, { name: "Mía" }),
+      404,
+      "not-found",
+    );
+    await expectProblem(await a.get(`/establishments/${theirs.id}/sellers`), 404, "not-found");
+    await expectProblem(await a.get(`/establishments/${theirs.id}/portfolio`), 404, "not-found");
+    // And the owner still can.
+    expect((await b.get(`/establishments/${theirs.id}`)).status).toBe(200);
+    expect((await b.patch(`/establishments/${theirs.id}`, { name: "Renombrada" })).status).toBe(
+      200,
+    );
+  });
+
+  it("a seller's list only ever contains their own, whatever the filters", async () => {
+    const { a, b, aId, bId } = await setup();
+    const city = `Ciudad-${crypto.randomUUID()}`;
+    for (let i = 0; i < 3; i++) await a.post("/establishments", newEstablishment({ city }));
+    for (let i = 0; i < 2; i++) await b.post("/establishments", newEstablishment({ city }));
+    const listA = (await (await a.get(`/establishments?city=${city}`)).json()) as {
+      data: Establishment[];
+    };
+    expect(listA.data).toHaveLength(3);
+    expect(listA.data.every((e) => e.sellerIds.includes(aId))).toBe(true);
+    const spy = (await (await a.get(`/establishments?city=${city}&sellerId=${bId}`)).json()) as {
+      data: unknown[];
+    };
+    expect(spy.data).toEqual([]);
+  });
+
+  it("admin, support and analyst see every establishment and can filter by seller", async () => {
+    const { a, aId } = await setup();
+    const city = `Ciudad-${crypto.randomUUID()}`;
+    await a.post("/establishments", newEstablishment({ city }));
+    for (const role of ["admin", "support", "analyst"] as const) {
+      const api = client((await actor(role)).headers);
+      const list = (await (
+        await api.get(`/establishments?city=${city}&sellerId=${aId}`)
+      ).json()) as { data: unknown[] };
+      expect(list.data, role).toHaveLength(1);
+    }
+  });
+
+  it("only admins delete; a deleted establishment is 404 everywhere and its taxId reusable", async () => {
+    const { admin, a } = await setup();
+    const base = String(800_000_000 + Math.floor(Math.random() * 99_999_999));
+    const mine = await created<Establishment>(
+      await a.post("/establishments", newEstablishment({ taxId: base })),
+    );
+    await expectProblem(await a.delete(`/establishments/${mine.id}`), 403, "forbidden");
+    expect((await admin.delete(`/establishments/${mine.id}`)).status).toBe(204);
+    await expectProblem(await a.get(`/establishments/${mine.id}`), 404, "not-found");
+    await expectProblem(await admin.get(`/establishments/${mine.id}/sellers`), 404, "not-found");
+    expect((await admin.post("/establishments", newEstablishment({ taxId: base }))).status).toBe(
+      201,
+    );
+  });
+});
+
+describe("sellers of an establishment", () => {
+  it("PUT assigns (idempotent, bumps the version once), GET lists, DELETE unassigns", async () => {
+    const { admin, b, bId } = await setup();
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    await expectProblem(await b.get(`/establishments/${store.id}`), 404, "not-found");
+    expect((await admin.put(`/establishments/${store.id}/sellers/${bId}`, {})).status).toBe(204);
+    expect((await admin.put(`/establishments/${store.id}/sellers/${bId}`, {})).status).toBe(204);
+    const seen = (await (await b.get(`/establishments/${store.id}`)).json()) as Establishment;
+    expect(seen).toMatchObject({ sellerIds: [bId], version: 2 });
+    const sellers = (await (await admin.get(`/establishments/${store.id}/sellers`)).json()) as {
+      data: { id: string }[];
+    };
+    expect(sellers.data.map((s) => s.id)).toEqual([bId]);
+    expect(JSON.stringify(sellers)).not.toContain("passwordHash");
+    expect((await admin.delete(`/establishments/${store.id}/sellers/${bId}`)).status).toBe(204);
+    await expectProblem(await b.get(`/establishments/${store.id}`), 404, "not-found");
+  });
+
+  it("409 for a user who is not a seller, 404 for unknown users and establishments", async () => {
+    const { admin } = await setup();
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    const analyst = await createUser({ role: "analyst" });
+    await expectProblem(
+      await admin.put(`/establishments/${store.id}/sellers/${analyst.id}`, {}),
+      409,
+      "conflict",
+    );
+    await expectProblem(
+      await admin.put(`/establishments/${store.id}/sellers/nobody`, {}),
+      404,
+      "not-found",
+    );
+    await expectProblem(
+      await admin.put(`/establishments/nowhere/sellers/${analyst.id}`, {}),
+      404,
+      "not-found",
+    );
+  });
+});
+
+describe("GET /api/v1/establishments/{id}/portfolio", () => {
+  it("returns the carried portfolio with items and effective prices; 304 on the same ETag", async () => {
+    const { admin, a } = await setup();
+    const cola = await created<{ id: string }>(
+      await admin.post("/products", newProduct({ price: 2500 })),
+    );
+    const pan = await created<{ id: string }>(
+      await admin.post("/products", newProduct({ price: 1000, name: "Pan" })),
+    );
+    const portfolio = await created<{ id: string }>(
+      await admin.post("/portfolios", {
+        name: `Tiendas ${crypto.randomUUID()}`,
+        items: [{ productId: pan.id, price: 900 }, { productId: cola.id }],
+      }),
+    );
+    const store = await created<Establishment>(
+      await a.post("/establishments", newEstablishment({ portfolioId: portfolio.id })),
+    );
+    const response = await a.get(`/establishments/${store.id}/portfolio`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      id: string;
+      itemCount: number;
+      items: {
+        productId: string;
+        listPrice: number;
+        price: number | null;
+        effectivePrice: number;
+      }[];
+    };
+    expect(body).toMatchObject({ id: portfolio.id, itemCount: 2 });
+    expect(body.items.map((i) => [i.productId, i.listPrice, i.price, i.effectivePrice])).toEqual([
+      [pan.id, 1000, 900, 900],
+      [cola.id, 2500, null, 2500],
+    ]);
+    const etag = response.headers.get("ETag")!;
+    expect(
+      (await a.get(`/establishments/${store.id}/portfolio`, { "If-None-Match": etag })).status,
+    ).toBe(304);
+    await admin.patch(`/products/${cola.id}`, { price: 2700 }); // a price change is a new answer
+    expect(
+      (await a.get(`/establishments/${store.id}/portfolio`, { "If-None-Match": etag })).status,
+    ).toBe(200);
+  });
+
+  it("404 when the establishment carries no portfolio, or its portfolio was deleted", async () => {
+    const { admin, a } = await setup();
+    const portfolio = await created<{ id: string }>(
+      await admin.post("/portfolios", { name: `P ${crypto.randomUUID()}` }),
+    );
+    const store = await created<Establishment>(
+      await a.post("/establishments", newEstablishment({ portfolioId: portfolio.id })),
+    );
+    expect((await a.get(`/establishments/${store.id}/portfolio`)).status).toBe(200);
+    expect((await admin.delete(`/portfolios/${portfolio.id}`)).status).toBe(204);
+    await expectProblem(await a.get(`/establishments/${store.id}/portfolio`), 404, "not-found");
+    const after = (await (await a.get(`/establishments/${store.id}`)).json()) as Establishment;
+    expect(after).toMatchObject({ portfolioId: null, version: 2 });
+  });
+});
+
+describe("audit", () => {
+  it("writes an audit event for each mutation, with the request id", async () => {
+    const { admin } = await setup();
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment(), { "X-Request-Id": "audit-est-1" }),
+    );
+    await admin.patch(`/establishments/${store.id}`, { name: "Otro nombre" });
+    const rows = await env.DB.prepare(
+      "select action, request_id from audit_events where entity_id = ? order by occurred_at",
+    )
+      .bind(store.id)
+      .all();
+    expect(rows.results.map((r) => r.action)).toEqual([
+      "establishment.created",
+      "establishment.updated",
+    ]);
+    expect(rows.results[0]?.request_id).toBe("audit-est-1");
+  });
+});

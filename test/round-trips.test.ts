@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { client, created, newEstablishment, newProduct } from "./support/api";
+import { actor } from "./support/auth";
+
+/**
+ * D1 round trips per endpoint, read from the Server-Timing header that the D1 session
+ * middleware writes from its counting wrapper. Reads: one. Writes: at most one read for
+ * checks, then one atomic batch.
+ */
+const roundTrips = (response: Response) => {
+  const match = /d1;desc="(\d+) round trips"/.exec(response.headers.get("Server-Timing") ?? "");
+  if (!match) throw new Error("no Server-Timing d1 entry");
+  return Number(match[1]);
+};
+
+describe("D1 round trips per request", async () => {
+  const adminActor = await actor("admin");
+  const sellerActor = await actor("seller");
+  const admin = client(adminActor.headers);
+  const seller = client(sellerActor.headers);
+  const product = await created<{ id: string }>(await admin.post("/products", newProduct()));
+  const other = await created<{ id: string }>(await admin.post("/products", newProduct()));
+  const portfolio = await created<{ id: string }>(
+    await admin.post("/portfolios", {
+      name: `RT ${crypto.randomUUID()}`,
+      items: [{ productId: product.id }],
+    }),
+  );
+  const store = await created<{ id: string }>(
+    await seller.post("/establishments", newEstablishment({ portfolioId: portfolio.id })),
+  );
+
+  const cases: [string, () => Promise<Response>, number][] = [
+    ["GET /products", () => admin.get("/products"), 1],
+    ["GET /products/{id}", () => admin.get(`/products/${product.id}`), 1],
+    ["POST /products", () => admin.post("/products", newProduct()), 1],
+    [
+      "POST /products with Idempotency-Key",
+      () => admin.post("/products", newProduct(), { "Idempotency-Key": crypto.randomUUID() }),
+      1,
+    ],
+    [
+      "PATCH /products/{id}",
+      () => admin.patch(`/products/${other.id}`, { price: Math.floor(Math.random() * 1e6) }),
+      2,
+    ],
+    ["GET /establishments (seller)", () => seller.get("/establishments"), 1],
+    ["GET /establishments/{id}", () => seller.get(`/establishments/${store.id}`), 1],
+    ["POST /establishments", () => seller.post("/establishments", newEstablishment()), 1],
+    [
+      "POST /establishments with portfolio",
+      () => seller.post("/establishments", newEstablishment({ portfolioId: portfolio.id })),
+      2,
+    ],
+    [
+      "PATCH /establishments/{id}",
+      () => seller.patch(`/establishments/${store.id}`, { name: `N ${crypto.randomUUID()}` }),
+      2,
+    ],
+    [
+      "GET /establishments/{id}/sellers",
+      () => seller.get(`/establishments/${store.id}/sellers`),
+      1,
+    ],
+    [
+      "GET /establishments/{id}/portfolio",
+      () => seller.get(`/establishments/${store.id}/portfolio`),
+      1,
+    ],
+    ["GET /portfolios", () => admin.get("/portfolios"), 1],
+    ["GET /portfolios/{id}", () => admin.get(`/portfolios/${portfolio.id}`), 1],
+    ["GET /portfolios/{id}/items", () => admin.get(`/portfolios/${portfolio.id}/items`), 1],
+    [
+      "POST /portfolios with items",
+      () =>
+        admin.post("/portfolios", {
+          name: `RT ${crypto.randomUUID()}`,
+          items: [{ productId: other.id }],
+        }),
+      2,
+    ],
+    [
+      "PUT /portfolios/{id}/items/{productId}",
+      () => admin.put(`/portfolios/${portfolio.id}/items/${other.id}`, {}),
+      2,
+    ],
+    ["GET /users", () => admin.get("/users"), 1],
+    ["GET /auth/me", () => admin.get("/auth/me"), 1],
+  ];
+
+  for (const [name, request, expected] of cases) {
+    it(`${name}: ${expected}`, async () => {
+      const response = await request();
+      expect(response.status).toBeLessThan(300);
+      expect(roundTrips(response)).toBe(expected);
+    });
+  }
+});
