@@ -1,5 +1,6 @@
 // npm run db:seed — idempotent demo data for the LOCAL database only: one user per role
-// (password below, local use only). Fixed ids and INSERT OR IGNORE make re-runs no-ops.
+// (password below, local use only), a few products, a portfolio and three stores on the
+// demo seller's route. Fixed ids and INSERT OR IGNORE make re-runs no-ops.
 import { hashPassword, passwordPolicyViolation } from "../src/auth/passwords";
 import type { UserRole } from "../src/db/schema";
 import { executeSql, insertSql, migrateLocal } from "./d1";
@@ -70,6 +71,83 @@ const statements = demoUsers.map((user) =>
     "ignore",
   ),
 );
+const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const demoProducts = [
+  ["BEB-COLA-350", "Gaseosa cola 350 ml", "bebidas", "unit", 2500],
+  ["BEB-AGUA-600", "Agua sin gas 600 ml", "bebidas", "unit", 1800],
+  ["ABA-ARROZ-1K", "Arroz blanco 1 kg", "abarrotes", "kg", 4200],
+  ["ABA-CAFE-500", "Café molido 500 g", "abarrotes", "pack", 15900],
+  ["ASE-JABON-3", "Jabón de barra x3", "aseo", "pack", 6300],
+] as const;
+demoProducts.forEach(([sku, name, category, unit, price], i) => {
+  statements.push(
+    insertSql(
+      "products",
+      { id: id(100 + i), sku, name, category, unit, price, created_at: now, updated_at: now },
+      "ignore",
+    ),
+  );
+});
+statements.push(
+  insertSql(
+    "portfolios",
+    {
+      id: id(200),
+      name: "Tienda de barrio",
+      description: "Lo básico de una tienda",
+      created_at: now,
+      updated_at: now,
+    },
+    "ignore",
+  ),
+);
+demoProducts.forEach((_, i) => {
+  statements.push(
+    insertSql(
+      "portfolio_items",
+      {
+        portfolio_id: id(200),
+        product_id: id(100 + i),
+        position: i,
+        price: i === 0 ? 2300 : null,
+        added_at: now,
+      },
+      "ignore",
+    ),
+  );
+});
+const stores = [
+  ["Tienda Doña Rosa", "Bogotá", "Cundinamarca", 4.6097, -74.0817],
+  ["Minimercado El Sol", "Medellín", "Antioquia", 6.2442, -75.5812],
+  ["Droguería La Salud", "Cali", "Valle del Cauca", 3.4516, -76.532],
+] as const;
+stores.forEach(([name, city, department, latitude, longitude], i) => {
+  statements.push(
+    insertSql(
+      "establishments",
+      {
+        id: id(300 + i),
+        name,
+        kind: i === 2 ? "drogueria" : i === 1 ? "minimercado" : "tienda",
+        address: "Calle 10 # 5-20",
+        city,
+        department,
+        latitude,
+        longitude,
+        portfolio_id: id(200),
+        created_at: now,
+        updated_at: now,
+      },
+      "ignore",
+    ),
+    insertSql(
+      "establishment_sellers",
+      { establishment_id: id(300 + i), seller_id: demoUsers[1]!.id, assigned_at: now },
+      "ignore",
+    ),
+  );
+});
+
 const result = executeSql(statements.join("\n"), { remote: false });
 if (!result.ok) {
   console.error(`db:seed failed:\n${result.error.trim()}`);
@@ -77,3 +155,6 @@ if (!result.ok) {
 }
 console.log(`Seeded ${demoUsers.length} local users (password: ${DEMO_PASSWORD}):`);
 for (const user of demoUsers) console.log(`  ${user.role.padEnd(8)} ${user.email}`);
+console.log(
+  `…and ${demoProducts.length} products, 1 portfolio, ${stores.length} establishments on ${demoUsers[1]!.email}'s route.`,
+);

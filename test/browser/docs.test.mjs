@@ -2,55 +2,19 @@
 // with no request leaving localhost and no CSP violation. Needs Debian's chromium
 // (`apt-get install chromium`); .ci/run installs it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
+import { startDevServer } from "../e2e/dev-server.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dev;
 let origin;
 let browser;
 
 before(async () => {
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  // The README's command, as a newcomer runs it.
-  dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--ip", "127.0.0.1"], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  let output = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`wrangler dev did not start:\n${output}`)),
-      90_000,
-    );
-    const onData = (chunk) => {
-      output += chunk;
-      if (output.includes("Ready on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    dev.stdout.on("data", onData);
-    dev.stderr.on("data", onData);
-    dev.on("exit", (code) => reject(new Error(`wrangler dev exited with ${code}:\n${output}`)));
-  });
+  dev = await startDevServer();
+  origin = dev.origin;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -67,7 +31,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (dev?.pid) process.kill(-dev.pid, "SIGTERM");
+  dev?.stop();
 });
 
 test("GET / leads to /docs, which renders every operation from /api/v1/openapi.json", async () => {
