@@ -33,7 +33,7 @@ CREATE TABLE `establishments` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `establishments_tax_id_unique` ON `establishments` (`tax_id`) WHERE "establishments"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX `establishments_city_idx` ON `establishments` (`city`);--> statement-breakpoint
+CREATE INDEX `establishments_city_id_idx` ON `establishments` (`city`,`id`);--> statement-breakpoint
 CREATE INDEX `establishments_department_idx` ON `establishments` (`department`);--> statement-breakpoint
 CREATE INDEX `establishments_status_idx` ON `establishments` (`status`);--> statement-breakpoint
 CREATE INDEX `establishments_portfolio_idx` ON `establishments` (`portfolio_id`);--> statement-breakpoint

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { asc, desc, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./problem";
 
@@ -119,11 +119,15 @@ export function keyset<F extends string>({ sort, cursor, columns, id }: KeysetOp
   const field = (descending ? sort.slice(1) : sort) as F;
   const column = columns[field];
   const order = descending ? desc : asc;
-  const beyond = descending ? lt : gt;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
   return {
+    // A row-value comparison, (field, id) > (value, id), lets SQLite seek straight into the
+    // (field, id) index instead of scanning past the earlier pages.
     where:
-      after && or(beyond(column, after.value), and(eq(column, after.value), beyond(id, after.id))),
+      after &&
+      (descending
+        ? sql`(${column}, ${id}) < (${after.value}, ${after.id})`
+        : sql`(${column}, ${id}) > (${after.value}, ${after.id})`),
     orderBy: [order(column), order(id)],
     /** `idOf` reads the tie-breaker from a row (the `id` column unless told otherwise). */
     toPage<Row extends Record<F, SortValue>>(

@@ -54,7 +54,7 @@ export const establishments = sqliteTable(
   },
   (t) => [
     uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
-    index("establishments_city_idx").on(t.city),
+    index("establishments_city_id_idx").on(t.city, t.id),
     index("establishments_department_idx").on(t.department),
     index("establishments_status_idx").on(t.status),
     index("establishments_portfolio_idx").on(t.portfolioId),
