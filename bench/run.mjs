@@ -1,0 +1,502 @@
+// npm run bench [-- --short]: the API against the runtime's own floor, on this machine.
+// Starts the API and the floor Worker (bench/floor) with `wrangler dev` on free ports over
+// one fresh local D1, seeds the national data set, drives each scenario with autocannon
+// from this process, prints a table and writes bench/results.json. Fails only on errors
+// (connection errors, timeouts, 5xx, unexpected non-2xx) or a bundle over budget.
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, benchSeedSql, sellerEmail } from "./seed.mjs";
+
+const require = createRequire(import.meta.url);
+// autocannon reports p50/p90/p97.5/p99; the table wants p95 too.
+require(
+  require.resolve("hdr-histogram-percentiles-obj", { paths: [require.resolve("autocannon")] }),
+).percentiles.push(95);
+
+const SHORT = process.argv.includes("--short");
+const SECONDS = SHORT ? 3 : 10;
+const CONNECTIONS = 64;
+const LOGIN_CONNECTIONS = 8;
+const BUNDLE_BUDGET_BYTES = 200 * 1024;
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+const wrangler = (args) =>
+  execFileSync("npx", ["wrangler", ...args], { env, stdio: "pipe", maxBuffer: 64 * 1024 * 1024 });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve(args, label) {
+  const port = await freePort();
+  const child = spawn(
+    "npx",
+    ["wrangler", "dev", ...args, "--port", String(port), "--ip", "127.0.0.1"],
+    {
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  let recent = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${label} did not start:\n${output}`)),
+      120_000,
+    );
+    const onData = (chunk) => {
+      // The API logs a line per request: keep the start-up text and the last 20 kB.
+      if (output.length < 100_000) output += chunk;
+      recent = (recent + chunk).slice(-20_000);
+      if (output.includes("Ready on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${label} exited with ${code}:\n${output}`)));
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    recent: () => recent,
+    stop: () => process.kill(-child.pid, "SIGTERM"),
+  };
+}
+
+const randomIp = () =>
+  `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${((Math.random() * 254) | 0) + 1}`;
+
+async function signIn(origin, email) {
+  const response = await fetch(`${origin}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "CF-Connecting-IP": randomIp() },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (response.status !== 200)
+    throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function roundTripsOf(response) {
+  const match = /d1;desc="(\d+) round trips"/.exec(response.headers.get("Server-Timing") ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+async function run(name, options) {
+  const result = await autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options });
+  return {
+    name,
+    connections: options.connections ?? CONNECTIONS,
+    seconds: SECONDS,
+    rps: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p95Ms: result.latency.p95,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    serverErrors: result["5xx"],
+  };
+}
+
+/**
+ * A closed-loop driver for stateful scenarios (a rotating refresh token, an ETag to follow
+ * per connection), which autocannon cannot keep per connection: `connections` workers,
+ * each sending its next request when the previous answer arrives, for SECONDS.
+ */
+async function loop(name, { connections = CONNECTIONS, init, request }) {
+  const latencies = [];
+  const counts = { errors: 0, non2xx: 0, serverErrors: 0 };
+  const end = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async (_, index) => {
+      const state = await init(index);
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          const response = await request(state);
+          await response.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (response.status >= 500) counts.serverErrors += 1;
+          if (response.status < 200 || response.status >= 300) counts.non2xx += 1;
+        } catch {
+          counts.errors += 1;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    name,
+    connections,
+    seconds: SECONDS,
+    rps: Math.round(latencies.length / ((performance.now() - started) / 1000)),
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    ...counts,
+  };
+}
+
+const pick = (list) => list[(Math.random() * list.length) | 0];
+
+async function main() {
+  const state = mkdtempSync(join(tmpdir(), "portafolio-bench-"));
+  const servers = [];
+  try {
+    execFileSync("node", ["scripts/ensure-dev-vars.mjs"], { stdio: "inherit" });
+    console.log(`bench: fresh local D1 in ${state}; seeding the national data set…`);
+    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+    const seedFile = join(state, "seed.sql");
+    writeFileSync(seedFile, benchSeedSql());
+    wrangler([
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      state,
+      "--file",
+      seedFile,
+      "--yes",
+    ]);
+
+    // The floor reads a copy of the same data: two workerd processes must not share one
+    // local D1 file (its SQLite belongs to one Durable Object at a time).
+    const floorState = join(state, "floor");
+    cpSync(join(state, "v3"), join(floorState, "v3"), { recursive: true });
+
+    const api = await serve(["--persist-to", state], "API");
+    servers.push(api);
+    const floor = await serve(
+      ["-c", "bench/floor/wrangler.toml", "--persist-to", floorState],
+      "floor",
+    );
+    servers.push(floor);
+
+    const admin = await signIn(api.origin, ADMIN_EMAIL);
+    const seller = await signIn(api.origin, sellerEmail(1));
+    const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
+    const sellerAuth = { Authorization: `Bearer ${seller.accessToken}` };
+    const get = (path, headers = {}) => fetch(`${api.origin}${path}`, { headers });
+    const send = (method, path, headers, body) =>
+      fetch(`${api.origin}${path}`, {
+        method,
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const productIds = Array.from({ length: 1000 }, (_, i) => benchIds.product(i * 10 + 1));
+    const stores = benchIds.establishmentsOf(1);
+
+    // The cursor for page 100 of GET /products?limit=50, walked through the API.
+    let cursor = null;
+    for (let page = 1; page < 100; page++) {
+      const response = await fetch(
+        `${api.origin}/api/v1/products?limit=50${cursor ? `&cursor=${cursor}` : ""}`,
+        { headers: adminAuth },
+      );
+      cursor = (await response.json()).nextCursor;
+    }
+
+    // Sessions for the refresh scenario: one rotating chain per connection.
+    const chains = [];
+    for (let i = 0; i < CONNECTIONS; i++)
+      chains.push((await signIn(api.origin, sellerEmail(2 + (i % 150)))).refreshToken);
+
+    const reads = [
+      {
+        name: "GET /health",
+        probe: () => get("/api/v1/health"),
+        api: { url: `${api.origin}/api/v1/health` },
+        floor: { url: `${floor.origin}/health` },
+      },
+      {
+        name: "GET /products/{id}",
+        probe: () => get(`/api/v1/products/${productIds[0]}`, adminAuth),
+        api: {
+          url: api.origin,
+          headers: adminAuth,
+          requests: [
+            { setupRequest: (r) => ({ ...r, path: `/api/v1/products/${pick(productIds)}` }) },
+          ],
+        },
+        floor: {
+          url: floor.origin,
+          requests: [{ setupRequest: (r) => ({ ...r, path: `/products/${pick(productIds)}` }) }],
+        },
+      },
+      {
+        name: "GET /products?limit=50 (page 1)",
+        probe: () => get("/api/v1/products?limit=50", adminAuth),
+        api: { url: `${api.origin}/api/v1/products?limit=50`, headers: adminAuth },
+        floor: { url: `${floor.origin}/products?limit=50` },
+      },
+      {
+        name: "GET /products?limit=50 (page 100)",
+        probe: () => get(`/api/v1/products?limit=50&cursor=${cursor}`, adminAuth),
+        api: { url: `${api.origin}/api/v1/products?limit=50&cursor=${cursor}`, headers: adminAuth },
+        floor: { url: `${floor.origin}/products?limit=50&cursor=${cursor}` },
+      },
+      {
+        name: "GET /establishments/{id}/portfolio (seller)",
+        probe: () => get(`/api/v1/establishments/${stores[0]}/portfolio`, sellerAuth),
+        api: {
+          url: api.origin,
+          headers: sellerAuth,
+          requests: [
+            {
+              setupRequest: (r) => ({
+                ...r,
+                path: `/api/v1/establishments/${pick(stores)}/portfolio`,
+              }),
+            },
+          ],
+        },
+        floor: {
+          url: floor.origin,
+          requests: [
+            {
+              setupRequest: (r) => ({
+                ...r,
+                path: `/establishments/${pick(stores)}/portfolio?sellerId=${benchIds.seller(1)}`,
+              }),
+            },
+          ],
+        },
+      },
+    ];
+
+    let sku = 0;
+    const writes = [
+      {
+        name: "POST /products",
+        probe: () =>
+          send("POST", "/api/v1/products", adminAuth, {
+            sku: `BENCH-PROBE-${process.pid}`,
+            name: "Sonda",
+            category: "bench",
+            unit: "unit",
+            price: 1,
+          }),
+        api: {
+          url: `${api.origin}/api/v1/products`,
+          method: "POST",
+          headers: { ...adminAuth, "Content-Type": "application/json" },
+          requests: [
+            {
+              setupRequest: (r) => ({
+                ...r,
+                body: JSON.stringify({
+                  sku: `BENCH-NEW-${process.pid}-${sku++}`,
+                  name: "Nuevo",
+                  category: "bench",
+                  unit: "unit",
+                  price: 1000,
+                }),
+              }),
+            },
+          ],
+        },
+      },
+      {
+        name: "PATCH /products/{id} (If-Match)",
+        probe: () =>
+          send(
+            "PATCH",
+            `/api/v1/products/${benchIds.product(9999)}`,
+            { ...adminAuth, "If-Match": '"1"' },
+            { price: 4321 },
+          ),
+        // Each connection edits its own product and follows its ETag, as one admin would.
+        loop: {
+          init: (index) => ({ productId: benchIds.product(5000 + index), version: 1 }),
+          request: async (state) => {
+            const response = await send(
+              "PATCH",
+              `/api/v1/products/${state.productId}`,
+              { ...adminAuth, "If-Match": `"${state.version}"` },
+              { price: 1000 + state.version },
+            );
+            const etag = response.headers.get("ETag");
+            if (response.status === 200 && etag) state.version = Number(etag.replaceAll('"', ""));
+            return response;
+          },
+        },
+      },
+      {
+        name: "POST /auth/refresh",
+        probe: async () =>
+          send(
+            "POST",
+            "/api/v1/auth/refresh",
+            {},
+            { refreshToken: (await signIn(api.origin, sellerEmail(199))).refreshToken },
+          ),
+        // One rotating chain per connection: each refresh spends the previous token.
+        loop: {
+          init: (index) => ({ token: chains[index] }),
+          request: async (state) => {
+            const response = await send(
+              "POST",
+              "/api/v1/auth/refresh",
+              {},
+              { refreshToken: state.token },
+            );
+            if (response.status === 200) state.token = (await response.clone().json()).refreshToken;
+            return response;
+          },
+        },
+      },
+      {
+        name: "POST /auth/login (PBKDF2-bound)",
+        probe: () =>
+          send(
+            "POST",
+            "/api/v1/auth/login",
+            { "CF-Connecting-IP": randomIp() },
+            { email: sellerEmail(200), password: BENCH_PASSWORD },
+          ),
+        connections: LOGIN_CONNECTIONS,
+        api: {
+          url: `${api.origin}/api/v1/auth/login`,
+          method: "POST",
+          connections: LOGIN_CONNECTIONS,
+          headers: { "Content-Type": "application/json" },
+          // Many sellers on many networks: spread over client IPs, as at the edge.
+          requests: [
+            {
+              setupRequest: (r) => ({
+                ...r,
+                headers: { ...r.headers, "CF-Connecting-IP": randomIp() },
+                body: JSON.stringify({
+                  email: sellerEmail(160 + ((Math.random() * 40) | 0)),
+                  password: BENCH_PASSWORD,
+                }),
+              }),
+            },
+          ],
+        },
+      },
+    ];
+
+    const scenarios = [];
+    for (const scenario of [...reads, ...writes]) {
+      process.stdout.write(`bench: ${scenario.name}… `);
+      // One request first: it must succeed, and tells the D1 round trips (Server-Timing).
+      const probe = await scenario.probe();
+      if (probe.status >= 300) {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // let wrangler flush its log
+        const errors = api
+          .recent()
+          .split("\n")
+          .filter((line) => /error/i.test(line));
+        throw new Error(
+          `${scenario.name}: probe answered ${probe.status} ${await probe.text()}\n${errors.slice(-3).join("\n")}`,
+        );
+      }
+      const measured = scenario.loop
+        ? await loop(scenario.name, scenario.loop)
+        : await run(scenario.name, scenario.api);
+      const floorResult = scenario.floor
+        ? await run(`${scenario.name} (floor)`, scenario.floor)
+        : null;
+      scenarios.push({
+        ...measured,
+        d1RoundTrips: roundTripsOf(probe),
+        floorRps: floorResult?.rps ?? null,
+        floorRatio: floorResult ? Math.round((measured.rps / floorResult.rps) * 100) / 100 : null,
+        ...(floorResult && {
+          floorP50Ms: floorResult.p50Ms,
+          floorErrors: floorResult.errors + floorResult.serverErrors,
+        }),
+      });
+      console.log(`${measured.rps} req/s`);
+    }
+
+    const outdir = join(state, "bundle");
+    wrangler(["deploy", "--dry-run", "--outdir", outdir]);
+    const code = readFileSync(join(outdir, "index.js"));
+    const bundle = { rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+
+    const results = {
+      machine: {
+        cpu: cpus()[0]?.model ?? "unknown",
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        wrangler: JSON.parse(readFileSync(require.resolve("wrangler/package.json"), "utf8"))
+          .version,
+        date: new Date().toISOString(),
+        mode: SHORT ? "short" : "full",
+      },
+      bundle,
+      scenarios: scenarios.map(({ serverErrors, floorP50Ms, floorErrors, ...s }) => s),
+    };
+    writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+
+    console.log(
+      `\nPortafolio API benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, ${SECONDS} s per scenario\n`,
+    );
+    console.table(
+      Object.fromEntries(
+        scenarios.map((s) => [
+          s.name,
+          {
+            conns: s.connections,
+            "req/s": s.rps,
+            "p50 ms": s.p50Ms,
+            "p95 ms": s.p95Ms,
+            "p99 ms": s.p99Ms,
+            errors: s.errors,
+            non2xx: s.non2xx,
+            "5xx": s.serverErrors,
+            "D1 trips": s.d1RoundTrips ?? "-",
+            "floor req/s": s.floorRps ?? "-",
+            "× floor": s.floorRatio ?? "-",
+          },
+        ]),
+      ),
+    );
+    console.log(
+      `bundle: ${bundle.rawBytes} bytes raw, ${bundle.gzipBytes} bytes gzip (budget ${BUNDLE_BUDGET_BYTES})`,
+    );
+
+    const failures = [
+      ...scenarios
+        .filter((s) => s.errors > 0 || s.serverErrors > 0 || s.non2xx > 0)
+        .map((s) => `${s.name}: ${s.errors} errors, ${s.serverErrors} 5xx, ${s.non2xx} non-2xx`),
+      ...scenarios
+        .filter((s) => (s.floorErrors ?? 0) > 0)
+        .map((s) => `${s.name} floor: ${s.floorErrors} errors`),
+      ...(bundle.gzipBytes > BUNDLE_BUDGET_BYTES
+        ? [`bundle: ${bundle.gzipBytes} bytes gzip is over the ${BUNDLE_BUDGET_BYTES} budget`]
+        : []),
+    ];
+    if (failures.length > 0) {
+      console.error(`\nbench FAILED:\n- ${failures.join("\n- ")}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const server of servers) server.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+await main();
