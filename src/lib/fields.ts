@@ -12,7 +12,10 @@ export const text = (max: number) =>
     .min(1)
     .max(max)
     .regex(/\S/, "Must not be blank")
-    .regex(NO_CONTROL_CHARACTERS, "Must not contain control characters");
+    .regex(NO_CONTROL_CHARACTERS, "Must not contain control characters")
+    // A lone surrogate (e.g. "\ud800" in JSON) has no UTF-8 form: storing it would not
+    // give the same string back.
+    .refine((value) => value.isWellFormed(), "Must be valid Unicode (no lone surrogates)");
 
 /** Emails are matched case-insensitively, so they are stored lower-cased. */
 export const email = () =>
@@ -141,3 +144,12 @@ export const nit = () =>
       description: "Colombian NIT, stored with its check digit.",
       example: "800197268-4",
     });
+
+/** The `q` filter of a list: a case-insensitive "contains" over the named fields. */
+export const searchText = (fields: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: `Part of the ${fields}.` });

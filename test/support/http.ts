@@ -1,11 +1,17 @@
-import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import worker from "../../src/index";
 
 export const ORIGIN = "http://localhost";
 
-/** Calls the deployed Worker entry (src/index.ts) as a client would. */
+/**
+ * Calls the Worker entry (src/index.ts) with the real bindings, as the runtime does. Not
+ * through `exports.default.fetch`: in vitest-pool-workers 0.15 each call through it gets
+ * slower than the last (100 requests: 0.3 s, then 0.9 s, 1.8 s, 3.2 s…), which made a
+ * long suite quadratic.
+ */
 export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+  return Promise.resolve(worker.fetch(new Request(`${ORIGIN}${path}`, init), env));
 }
 
 export function jsonBody(body: unknown, init: RequestInit = {}): RequestInit {

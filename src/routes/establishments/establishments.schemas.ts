@@ -7,7 +7,7 @@ import {
   establishmentStatuses,
   establishments,
 } from "../../db/schema";
-import { nit, phone, text, timestamp, updatedSince } from "../../lib/fields";
+import { nit, phone, searchText, text, timestamp, updatedSince } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 
 const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
@@ -110,7 +110,7 @@ export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
   "name",
 ).extend({
-  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name." }),
+  q: searchText("name"),
   city: z.string().min(1).max(80).optional(),
   department: z.string().min(1).max(80).optional(),
   status: z.enum(establishmentStatuses).optional(),

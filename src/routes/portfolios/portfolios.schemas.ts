@@ -8,7 +8,7 @@ import {
   products,
   productUnits,
 } from "../../db/schema";
-import { minorUnits, text, timestamp } from "../../lib/fields";
+import { minorUnits, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 
 const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
@@ -73,7 +73,7 @@ export const PortfolioListQuerySchema = listQuerySchema(
   ["name", "createdAt", "updatedAt"],
   "name",
 ).extend({
-  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name." }),
+  q: searchText("name"),
   status: z.enum(portfolioStatuses).optional(),
   productId: z
     .string()

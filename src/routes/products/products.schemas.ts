@@ -7,6 +7,7 @@ import {
   gtin,
   minorUnits,
   publicHttpsUrl,
+  searchText,
   text,
   timestamp,
   updatedSince,
@@ -76,7 +77,7 @@ export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],
   "name",
 ).extend({
-  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name or sku." }),
+  q: searchText("name or sku"),
   category: z.string().min(1).max(80).optional(),
   status: z.enum(productStatuses).optional(),
   gtin: z.string().min(1).max(14).optional(),

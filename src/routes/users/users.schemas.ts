@@ -3,7 +3,7 @@ import { getTableColumns } from "drizzle-orm";
 import { createSchemaFactory } from "drizzle-zod";
 import { passwordPolicyViolation } from "../../auth/passwords";
 import { userRoles, userStatuses, users } from "../../db/schema";
-import { email, phone, text, timestamp } from "../../lib/fields";
+import { email, phone, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 
 const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
@@ -65,7 +65,7 @@ export const UpdateUserSchema = z
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
   role: z.enum(userRoles).optional(),
   status: z.enum(userStatuses).optional(),
-  q: z.string().min(1).max(100).optional().openapi({ description: "Part of the name or email." }),
+  q: searchText("name or email"),
 });
 
 export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage");
