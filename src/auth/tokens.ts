@@ -33,10 +33,32 @@ export async function issueAccessToken(env: TokenEnv, claims: AccessClaims): Pro
 }
 
 /**
+ * Tokens this isolate has already verified, until they expire. A signature check is the
+ * same answer every time for the same bytes, so a seller's next request skips the ECDSA
+ * work; revocation is unaffected because the session is still read on every request.
+ * Bounded: the oldest entry goes first. A new deployment (e.g. a key removed) starts
+ * with new isolates and an empty cache.
+ */
+const VERIFIED_CACHE_SIZE = 5_000;
+const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+
+/**
  * Verifies an access token: ES256 only, `typ` at+jwt, a `kid` we configured, issuer,
  * audience, exp/nbf/iat with 30 s tolerance, and our own claims. Throws when anything is off.
  */
 export async function verifyAccessToken(env: TokenEnv, token: string): Promise<AccessClaims> {
+  const cached = verified.get(token);
+  if (cached) {
+    if (Date.now() / 1000 <= cached.expiresAt + CLOCK_TOLERANCE_SECONDS) return cached.claims;
+    verified.delete(token);
+  }
+  const entry = await verifySignedToken(env, token);
+  if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+  verified.set(token, entry);
+  return entry.claims;
+}
+
+async function verifySignedToken(env: TokenEnv, token: string) {
   const keys = await loadKeys(env);
   const { payload } = await jwtVerify(
     token,
@@ -54,9 +76,9 @@ export async function verifyAccessToken(env: TokenEnv, token: string): Promise<A
       requiredClaims: ["exp", "nbf", "iat", "sub", "jti", "sid", "role"],
     },
   );
-  const { sub, sid, role } = payload;
+  const { sub, sid, role, exp } = payload;
   if (typeof sub !== "string" || typeof sid !== "string" || !userRoles.includes(role as UserRole)) {
     throw new Error("malformed claims");
   }
-  return { userId: sub, role: role as UserRole, sessionId: sid };
+  return { claims: { userId: sub, role: role as UserRole, sessionId: sid }, expiresAt: exp! };
 }
