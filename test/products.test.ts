@@ -274,4 +274,25 @@ describe("DELETE /api/v1/products/{id}", () => {
     };
     expect(after).toMatchObject({ itemCount: 0, version: 2 });
   });
+
+  it("a delete with a stale If-Match (412) changes nothing, not even the portfolios", async () => {
+    const api = await admin();
+    const product = await created(await api.post("/products", newProduct()));
+    const portfolio = await created<{ id: string }>(
+      await api.post("/portfolios", {
+        name: `P-${crypto.randomUUID()}`,
+        items: [{ productId: product.id }],
+      }),
+    );
+    await expectProblem(
+      await api.delete(`/products/${product.id}`, { "If-Match": '"9"' }),
+      412,
+      "precondition-failed",
+    );
+    expect((await api.get(`/products/${product.id}`)).status).toBe(200);
+    expect(await (await api.get(`/portfolios/${portfolio.id}`)).json()).toMatchObject({
+      itemCount: 1,
+      version: 1,
+    });
+  });
 });

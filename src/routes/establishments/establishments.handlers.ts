@@ -12,14 +12,8 @@ import {
   products,
   users,
 } from "../../db/schema";
-import {
-  assertIfMatch,
-  etagFor,
-  ifMatchGuard,
-  isNotModified,
-  lostRace,
-  matchesIfNoneMatch,
-} from "../../lib/etag";
+import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
+import { etagFor, isNotModified, matchesIfNoneMatch } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -160,73 +154,50 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const patch = c.req.valid("json");
   const db = c.var.db;
   // One round trip for every check: the establishment (in scope) and the new portfolio.
-  const [[row], portfolio] = await db.batch([
+  const [[before], portfolio] = await db.batch([
     findVisible(db, c.var.auth, id),
     livePortfolio(db, patch.portfolioId ?? ""),
   ]);
-  if (!row) throw notFound();
+  if (!before) throw notFound();
   if (patch.portfolioId && portfolio.length === 0) throw unknownPortfolio();
-  const before = toEstablishment(row);
-  assertIfMatch(c, before.version);
-  const changes = diff(before, patch);
-  if (Object.keys(changes).length === 0) {
-    c.header("ETag", etagFor(before.version));
-    return c.json(before, Status.OK);
-  }
-  const [[after]] = await db
-    .batch([
+  const { row } = await updateVersioned(c, {
+    before,
+    patch,
+    entityType: "establishment",
+    entityId: id,
+    version: establishments.version,
+    uniqueFields: UNIQUE_FIELDS,
+    update: (values, guard) =>
       db
         .update(establishments)
-        .set({
-          ...patch,
-          version: sql`${establishments.version} + 1`,
-          updatedAt: new Date().toISOString(),
-        })
-        .where(
-          and(
-            visibleEstablishment(c.var.auth, id),
-            ifMatchGuard(c, () => eq(establishments.version, before.version)),
-          ),
-        )
+        .set(values)
+        .where(and(visibleEstablishment(c.var.auth, id), guard))
         .returning(establishmentColumns),
-      auditIfChanged(c, {
-        action: "establishment.updated",
-        entityType: "establishment",
-        entityId: id,
-        changes,
-      }),
-    ])
-    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
-  if (!after) throw lostRace((await findVisible(db, c.var.auth, id))[0]?.version ?? before.version);
-  c.header("ETag", etagFor(after.version));
-  return c.json(toEstablishment(after), Status.OK);
+    currentVersion: async () => (await findVisible(db, c.var.auth, id))[0]?.version,
+  });
+  c.header("ETag", etagFor(row.version));
+  return c.json(toEstablishment(row), Status.OK);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
   const db = c.var.db;
-  const [row] = await findVisible(db, c.var.auth, id);
-  if (!row) throw notFound();
-  assertIfMatch(c, row.version);
-  const now = new Date().toISOString();
-  const [[deleted]] = await db.batch([
-    db
-      .update(establishments)
-      .set({ deletedAt: now, updatedAt: now, version: sql`${establishments.version} + 1` })
-      .where(
-        and(
-          visibleEstablishment(c.var.auth, id),
-          ifMatchGuard(c, () => eq(establishments.version, row.version)),
-        ),
-      )
-      .returning({ id: establishments.id }),
-    auditIfChanged(c, {
-      action: "establishment.deleted",
-      entityType: "establishment",
-      entityId: id,
-    }),
-  ]);
-  if (!deleted) throw lostRace((await findVisible(db, c.var.auth, id))[0]?.version ?? row.version);
+  const [before] = await findVisible(db, c.var.auth, id);
+  if (!before) throw notFound();
+  await softDeleteVersioned(c, {
+    before,
+    entityType: "establishment",
+    entityId: id,
+    version: establishments.version,
+    deletedAt: establishments.deletedAt,
+    markDeleted: (values, guard) =>
+      db
+        .update(establishments)
+        .set(values)
+        .where(and(visibleEstablishment(c.var.auth, id), guard))
+        .returning({ id: establishments.id }),
+    currentVersion: async () => (await findVisible(db, c.var.auth, id))[0]?.version,
+  });
   return c.body(null, Status.NO_CONTENT);
 };
 

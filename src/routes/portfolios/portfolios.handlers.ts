@@ -5,6 +5,7 @@ import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
 import { establishments, portfolioItems, portfolios, products } from "../../db/schema";
+import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
 import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -163,43 +164,26 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const patch = c.req.valid("json");
   const db = c.var.db;
   const [before] = await findPortfolio(db, id);
   if (!before) throw notFound();
-  assertIfMatch(c, before.version);
-  const changes = diff(before, patch);
-  if (Object.keys(changes).length === 0) {
-    c.header("ETag", etagFor(before.version));
-    return c.json(before, Status.OK);
-  }
-  const [[after]] = await db
-    .batch([
+  const { row } = await updateVersioned(c, {
+    before,
+    patch: c.req.valid("json"),
+    entityType: "portfolio",
+    entityId: id,
+    version: portfolios.version,
+    uniqueFields: UNIQUE_FIELDS,
+    update: (values, guard) =>
       db
         .update(portfolios)
-        .set({
-          ...patch,
-          version: sql`${portfolios.version} + 1`,
-          updatedAt: new Date().toISOString(),
-        })
-        .where(
-          and(
-            live(id),
-            ifMatchGuard(c, () => eq(portfolios.version, before.version)),
-          ),
-        )
+        .set(values)
+        .where(and(live(id), guard))
         .returning(portfolioColumns),
-      auditIfChanged(c, {
-        action: "portfolio.updated",
-        entityType: "portfolio",
-        entityId: id,
-        changes,
-      }),
-    ])
-    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
-  if (!after) throw lostRace((await findPortfolio(db, id))[0]?.version ?? before.version);
-  c.header("ETag", etagFor(after.version));
-  return c.json(after, Status.OK);
+    currentVersion: async () => (await findPortfolio(db, id))[0]?.version,
+  });
+  c.header("ETag", etagFor(row.version));
+  return c.json(row, Status.OK);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
@@ -207,32 +191,27 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const db = c.var.db;
   const [before] = await findPortfolio(db, id);
   if (!before) throw notFound();
-  assertIfMatch(c, before.version);
-  const now = new Date().toISOString();
-  const [[deleted]] = await db.batch([
-    db
-      .update(portfolios)
-      .set({ deletedAt: now, updatedAt: now, version: sql`${portfolios.version} + 1` })
-      .where(
-        and(
-          live(id),
-          ifMatchGuard(c, () => eq(portfolios.version, before.version)),
-        ),
-      )
-      .returning({ id: portfolios.id }),
-    auditIfChanged(c, { action: "portfolio.deleted", entityType: "portfolio", entityId: id }),
+  await softDeleteVersioned(c, {
+    before,
+    entityType: "portfolio",
+    entityId: id,
+    version: portfolios.version,
+    deletedAt: portfolios.deletedAt,
+    markDeleted: (values, guard) =>
+      db
+        .update(portfolios)
+        .set(values)
+        .where(and(live(id), guard))
+        .returning({ id: portfolios.id }),
     // Establishments that carried it now carry none (a change to them: new version).
-    db
-      .update(establishments)
-      .set({ portfolioId: null, version: sql`${establishments.version} + 1`, updatedAt: now })
-      .where(
-        and(
-          eq(establishments.portfolioId, id),
-          sql`exists (select 1 from ${portfolios} where ${portfolios.id} = ${id} and ${portfolios.deletedAt} is not null)`,
-        ),
-      ),
-  ]);
-  if (!deleted) throw lostRace((await findPortfolio(db, id))[0]?.version ?? before.version);
+    consequences: (now, applied) => [
+      db
+        .update(establishments)
+        .set({ portfolioId: null, version: sql`${establishments.version} + 1`, updatedAt: now })
+        .where(and(eq(establishments.portfolioId, id), applied)),
+    ],
+    currentVersion: async () => (await findPortfolio(db, id))[0]?.version,
+  });
   return c.body(null, Status.NO_CONTENT);
 };
 

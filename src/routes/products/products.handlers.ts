@@ -1,10 +1,11 @@
 import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
-import { audit, auditIfChanged, diff } from "../../db/audit";
+import { audit, diff } from "../../db/audit";
 import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
 import { portfolioItems, portfolios, products } from "../../db/schema";
-import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
+import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
+import { etagFor, isNotModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -105,43 +106,26 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const patch = c.req.valid("json");
   const db = c.var.db;
   const before = await findProduct(db, id);
   if (!before) throw notFound();
-  assertIfMatch(c, before.version);
-  const changes = diff(before, patch);
-  if (Object.keys(changes).length === 0) {
-    c.header("ETag", etagFor(before.version));
-    return c.json(before, Status.OK);
-  }
-  const [[after]] = await db
-    .batch([
+  const { row } = await updateVersioned(c, {
+    before,
+    patch: c.req.valid("json"),
+    entityType: "product",
+    entityId: id,
+    version: products.version,
+    uniqueFields: UNIQUE_FIELDS,
+    update: (values, guard) =>
       db
         .update(products)
-        .set({
-          ...patch,
-          version: sql`${products.version} + 1`,
-          updatedAt: new Date().toISOString(),
-        })
-        .where(
-          and(
-            live(id),
-            ifMatchGuard(c, () => eq(products.version, before.version)),
-          ),
-        )
+        .set(values)
+        .where(and(live(id), guard))
         .returning(productColumns),
-      auditIfChanged(c, {
-        action: "product.updated",
-        entityType: "product",
-        entityId: id,
-        changes,
-      }),
-    ])
-    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
-  if (!after) throw lostRace((await findProduct(db, id))?.version ?? before.version);
-  c.header("ETag", etagFor(after.version));
-  return c.json(after, Status.OK);
+    currentVersion: async () => (await findProduct(db, id))?.version,
+  });
+  c.header("ETag", etagFor(row.version));
+  return c.json(row, Status.OK);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
@@ -149,33 +133,38 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const db = c.var.db;
   const before = await findProduct(db, id);
   if (!before) throw notFound();
-  assertIfMatch(c, before.version);
-  const now = new Date().toISOString();
-  const isDeleted = sql`exists (select 1 from ${products} where ${products.id} = ${id} and ${products.deletedAt} is not null)`;
-  const heldBy = db
-    .select({ id: portfolioItems.portfolioId })
-    .from(portfolioItems)
-    .where(eq(portfolioItems.productId, id));
-  const [[deleted]] = await db.batch([
-    db
-      .update(products)
-      .set({ deletedAt: now, updatedAt: now, version: sql`${products.version} + 1` })
-      .where(
-        and(
-          live(id),
-          ifMatchGuard(c, () => eq(products.version, before.version)),
+  await softDeleteVersioned(c, {
+    before,
+    entityType: "product",
+    entityId: id,
+    version: products.version,
+    deletedAt: products.deletedAt,
+    markDeleted: (values, guard) =>
+      db
+        .update(products)
+        .set(values)
+        .where(and(live(id), guard))
+        .returning({ id: products.id }),
+    // Portfolios that held it change: bump their version, then drop the item.
+    consequences: (now, applied) => [
+      db
+        .update(portfolios)
+        .set({ version: sql`${portfolios.version} + 1`, updatedAt: now })
+        .where(
+          and(
+            inArray(
+              portfolios.id,
+              db
+                .select({ id: portfolioItems.portfolioId })
+                .from(portfolioItems)
+                .where(eq(portfolioItems.productId, id)),
+            ),
+            applied,
+          ),
         ),
-      )
-      .returning({ id: products.id }),
-    auditIfChanged(c, { action: "product.deleted", entityType: "product", entityId: id }),
-    // Portfolios that held it change: bump them, then drop the item. Both are no-ops
-    // when the guarded delete above lost a race (the product is then still live).
-    db
-      .update(portfolios)
-      .set({ version: sql`${portfolios.version} + 1`, updatedAt: now })
-      .where(and(inArray(portfolios.id, heldBy), isDeleted)),
-    db.delete(portfolioItems).where(and(eq(portfolioItems.productId, id), isDeleted)),
-  ]);
-  if (!deleted) throw lostRace((await findProduct(db, id))?.version ?? before.version);
+      db.delete(portfolioItems).where(and(eq(portfolioItems.productId, id), applied)),
+    ],
+    currentVersion: async () => (await findProduct(db, id))?.version,
+  });
   return c.body(null, Status.NO_CONTENT);
 };

@@ -6,7 +6,8 @@ import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
 import { type UserRole, users } from "../../db/schema";
-import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
+import { updateVersioned } from "../../db/versioned-update";
+import { etagFor, isNotModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -110,52 +111,38 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const db = c.var.db;
   const before = await findUser(db, id);
   if (!before) throw notFound();
-  assertIfMatch(c, before.version);
-  const changes = diff(before, patch);
-  if (Object.keys(changes).length === 0) {
-    c.header("ETag", etagFor(before.version));
-    return c.json(before, Status.OK);
-  }
-
   const demotesActiveAdmin =
     before.role === "admin" &&
     before.status === "active" &&
     ((patch.role !== undefined && patch.role !== "admin") || patch.status === "disabled");
   // Checked inside the UPDATE, so two admins demoting each other at once cannot both win.
   const anotherActiveAdmin = sql`exists (select 1 from ${users} where ${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} != ${id})`;
-
-  const [[after]] = await db
-    .batch([
+  const { row, changes } = await updateVersioned(c, {
+    before,
+    patch,
+    entityType: "user",
+    entityId: id,
+    version: users.version,
+    uniqueFields: UNIQUE_FIELDS,
+    update: (values, guard) =>
       db
         .update(users)
-        .set({ ...patch, version: sql`${users.version} + 1`, updatedAt: new Date().toISOString() })
-        .where(
-          and(
-            eq(users.id, id),
-            ifMatchGuard(c, () => eq(users.version, before.version)),
-            demotesActiveAdmin ? anotherActiveAdmin : undefined,
-          ),
-        )
+        .set(values)
+        .where(and(eq(users.id, id), guard, demotesActiveAdmin ? anotherActiveAdmin : undefined))
         .returning(userColumns),
-      auditIfChanged(c, { action: "user.updated", entityType: "user", entityId: id, changes }),
-    ])
-    .catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
-
-  if (!after) {
-    if (demotesActiveAdmin) {
-      throw new ApiError("conflict", {
+    currentVersion: async () => (await findUser(db, id))?.version,
+    ...(demotesActiveAdmin && {
+      refusal: new ApiError("conflict", {
         detail: "This is the last active admin: promote another admin first",
-      });
-    }
-    // Only a concurrent write between our read and our update gets here.
-    throw lostRace((await findUser(db, id))?.version ?? before.version);
-  }
+      }),
+    }),
+  });
   // A disabled user, or one whose role changed, must sign in again (or not at all).
   if (changes.status !== undefined || changes.role !== undefined) {
     await revokeAllSessions(c.env.SESSIONS, id);
   }
-  c.header("ETag", etagFor(after.version));
-  return c.json(after, Status.OK);
+  c.header("ETag", etagFor(row.version));
+  return c.json(row, Status.OK);
 };
 
 export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
