@@ -61,15 +61,14 @@ CREATE TABLE `idempotency_keys` (
 	`user_id` text NOT NULL,
 	`key` text NOT NULL,
 	`request_hash` text NOT NULL,
-	`status` text DEFAULT 'in_flight' NOT NULL,
-	`response_status` integer,
+	`status` integer NOT NULL,
 	`response_headers` text,
-	`response_body` text,
+	`response_body` text NOT NULL,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`expires_at` text NOT NULL,
 	PRIMARY KEY(`user_id`, `key`),
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "idempotency_keys_status_check" CHECK("idempotency_keys"."status" in ('in_flight', 'completed'))
+	CONSTRAINT "idempotency_keys_status_check" CHECK("idempotency_keys"."status" between 200 and 299)
 );
 --> statement-breakpoint
 CREATE INDEX `idempotency_keys_expires_at_idx` ON `idempotency_keys` (`expires_at`);--> statement-breakpoint

@@ -78,8 +78,7 @@ export async function commitCreate<T>(
           userId,
           key,
           requestHash,
-          status: "completed",
-          responseStatus: Status.CREATED,
+          status: Status.CREATED,
           responseHeaders: headers,
           responseBody: text,
           createdAt: new Date(now).toISOString(),
@@ -99,7 +98,7 @@ export async function commitCreate<T>(
           ],
         });
       }
-      return c.body(stored.responseBody ?? "", stored.responseStatus as typeof Status.CREATED, {
+      return c.body(stored.responseBody, stored.status as typeof Status.CREATED, {
         ...(stored.responseHeaders as Record<string, string>),
         "Content-Type": "application/json",
         "Idempotent-Replayed": "true",

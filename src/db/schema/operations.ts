@@ -27,11 +27,11 @@ export const auditEvents = sqliteTable(
   ],
 );
 
-export const idempotencyStatuses = ["in_flight", "completed"] as const;
-
 /**
- * Idempotency-Key records for POST creates. In D1 (strongly consistent), not KV: two
- * retries racing at different locations must see the same record.
+ * Idempotency-Key records for POST creates, holding the response to replay. In D1
+ * (strongly consistent), not KV: two retries racing at different locations must see the
+ * same record. A record is written in the same batch as the create it answers, so it
+ * never exists for a request that is still running or that failed (src/db/idempotency.ts).
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -42,17 +42,17 @@ export const idempotencyKeys = sqliteTable(
     key: text("key").notNull(),
     /** SHA-256 of method, path and body: a reused key with another request is a 422. */
     requestHash: text("request_hash").notNull(),
-    status: text("status", { enum: idempotencyStatuses }).notNull().default("in_flight"),
-    responseStatus: integer("response_status"),
+    /** HTTP status of the response to replay. */
+    status: integer("status").notNull(),
     /** JSON of the headers a replay must repeat (Location, ETag). */
     responseHeaders: text("response_headers", { mode: "json" }),
-    responseBody: text("response_body"),
+    responseBody: text("response_body").notNull(),
     createdAt: timestamp("created_at").notNull().default(nowSql),
     expiresAt: timestamp("expires_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.key] }),
     index("idempotency_keys_expires_at_idx").on(t.expiresAt),
-    check("idempotency_keys_status_check", sql`${t.status} in ('in_flight', 'completed')`),
+    check("idempotency_keys_status_check", sql`${t.status} between 200 and 299`),
   ],
 );
