@@ -1,3 +1,15 @@
 import { createApp } from "./app";
+import { purgeExpiredIdempotencyKeys } from "./db/maintenance";
 
-export default createApp();
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  // [triggers] crons in wrangler.toml: daily housekeeping.
+  scheduled: async (_controller, env, _ctx) => {
+    const purged = await purgeExpiredIdempotencyKeys(env.DB);
+    console.log(
+      JSON.stringify({ level: "info", message: "scheduled", purgedIdempotencyKeys: purged }),
+    );
+  },
+} satisfies ExportedHandler<Env>;

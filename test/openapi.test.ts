@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import app from "../src/index";
+import { createApp } from "../src/app";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { problemKinds } from "../src/lib/problem";
 import { call } from "./support/http";
@@ -24,6 +24,8 @@ const documentOf = async () => (await (await call(OPENAPI_PATH)).json()) as Docu
 
 /** Routes the app serves that are not API operations themselves. */
 const NOT_OPERATIONS = new Set(["GET /", `GET ${OPENAPI_PATH}`]);
+
+const app = createApp();
 
 describe("GET /api/v1/openapi.json", () => {
   it("is an OpenAPI 3.1 document with info, servers and the bearer scheme", async () => {

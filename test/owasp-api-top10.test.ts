@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import app from "../src/index";
+import { createApp } from "../src/app";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, createUser, login } from "./support/auth";
@@ -8,6 +8,8 @@ import { call, expectProblem, jsonBody } from "./support/http";
 
 /** OWASP API Security Top 10 (2023): at least one named test for each item that applies. */
 afterEach(() => vi.restoreAllMocks());
+
+const app = createApp();
 
 describe("API1:2023 Broken Object Level Authorization", () => {
   it("a seller cannot reach another seller's establishment by id (404, not 403)", async () => {
