@@ -172,7 +172,16 @@ describe("sellers of an establishment", () => {
       data: { id: string }[];
     };
     expect(sellers.data.map((s) => s.id)).toEqual([bId]);
-    expect(JSON.stringify(sellers)).not.toContain("passwordHash");
+    // Co-workers see a name, never an email, national id, phone or sign-in state.
+    expect(Object.keys((sellers.data as object[])[0]!).sort()).toEqual([
+      "firstName",
+      "id",
+      "lastName",
+    ]);
+    const asSeller = (await (await b.get(`/establishments/${store.id}/sellers`)).json()) as {
+      data: object[];
+    };
+    expect(JSON.stringify(asSeller)).not.toMatch(/email|documentNumber|phone|failedLoginCount/);
     expect((await admin.delete(`/establishments/${store.id}/sellers/${bId}`)).status).toBe(204);
     await expectProblem(await b.get(`/establishments/${store.id}`), 404, "not-found");
   });

@@ -197,6 +197,27 @@ describe("portfolio items", () => {
     );
   });
 
+  it("PUT on an existing item with nothing to change answers 200 and keeps the version", async () => {
+    const api = await admin();
+    const [p] = await products(api, 1);
+    const portfolio = await created<Portfolio>(
+      await api.post("/portfolios", { name: name(), items: [{ productId: p!.id, price: 10 }] }),
+    );
+    for (const body of [{}, { price: 10 }]) {
+      const response = await api.put(`/portfolios/${portfolio.id}/items/${p!.id}`, body);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("ETag")).toBe('"1"');
+    }
+  });
+
+  it("answers an added item with its Location", async () => {
+    const api = await admin();
+    const [p] = await products(api, 1);
+    const portfolio = await created<Portfolio>(await api.post("/portfolios", { name: name() }));
+    const added = await api.put(`/portfolios/${portfolio.id}/items/${p!.id}`, {});
+    expect(added.headers.get("Location")).toBe(`/api/v1/portfolios/${portfolio.id}/items/${p!.id}`);
+  });
+
   it("appends new items after the last position", async () => {
     const api = await admin();
     const [a, b] = await products(api, 2);

@@ -3,9 +3,20 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { assertIfMatch, ifMatchGuard, lostRace } from "../lib/etag";
-import type { ApiError } from "../lib/problem";
+import { ApiError } from "../lib/problem";
 import { auditIfChanged, type Changes, diff } from "./audit";
 import { conflictOnUnique } from "./errors";
+
+/** Why a guarded write found no row: it changed since (412), or it is gone (404). */
+async function lostRaceOrGone(
+  entityType: string,
+  currentVersion: () => Promise<number | undefined>,
+) {
+  const version = await currentVersion();
+  return version === undefined
+    ? new ApiError("not-found", { detail: `The ${entityType} no longer exists` })
+    : lostRace(version);
+}
 
 export interface VersionedUpdate<Row extends { version: number }> {
   /** The row as read (in the caller's scope): the If-Match check and the diff use it. */
@@ -60,7 +71,7 @@ export async function updateVersioned<Row extends { version: number }>(
   const [after] = updated;
   if (!after) {
     if (u.refusal) throw u.refusal;
-    throw lostRace((await u.currentVersion()) ?? u.before.version);
+    throw await lostRaceOrGone(u.entityType, u.currentVersion);
   }
   return { row: after, changes };
 }
@@ -103,5 +114,5 @@ export async function softDeleteVersioned(c: Context, d: VersionedDelete): Promi
     }),
     ...(d.consequences?.(now, applied) ?? []),
   ])) as [unknown[], ...unknown[]];
-  if (deleted.length === 0) throw lostRace((await d.currentVersion()) ?? d.before.version);
+  if (deleted.length === 0) throw await lostRaceOrGone(d.entityType, d.currentVersion);
 }

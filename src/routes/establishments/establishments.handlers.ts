@@ -22,7 +22,6 @@ import { ApiError } from "../../lib/problem";
 import { contains } from "../../lib/search";
 import type { AppRouteHandler } from "../../lib/types";
 import { itemColumns, portfolioColumns } from "../portfolios/portfolios.schemas";
-import { userColumns } from "../users/users.schemas";
 import type * as routes from "./establishments.routes";
 import {
   type Establishment,
@@ -210,7 +209,7 @@ export const listSellers: AppRouteHandler<typeof routes.listSellers> = async (c)
       .from(establishments)
       .where(visibleEstablishment(c.var.auth, id)),
     db
-      .select(userColumns)
+      .select({ id: users.id, firstName: users.firstName, lastName: users.lastName })
       .from(establishmentSellers)
       .innerJoin(users, eq(users.id, establishmentSellers.sellerId))
       .where(eq(establishmentSellers.establishmentId, id))

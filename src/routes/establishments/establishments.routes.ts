@@ -7,12 +7,12 @@ import * as Status from "../../lib/http-status";
 import { etagHeader, jsonContent, locationHeader } from "../../lib/openapi";
 import { problemResponses } from "../../lib/problem";
 import { CarriedPortfolioSchema } from "../portfolios/portfolios.schemas";
-import { UserSchema } from "../users/users.schemas";
 import {
   CreateEstablishmentSchema,
   EstablishmentListQuerySchema,
   EstablishmentPageSchema,
   EstablishmentSchema,
+  SellerSummarySchema,
   UpdateEstablishmentSchema,
 } from "./establishments.schemas";
 
@@ -129,7 +129,7 @@ export const listSellers = protectedRoute(ALL_ROLES, {
   responses: {
     [Status.OK]: {
       description: "The sellers",
-      content: jsonContent(z.object({ data: z.array(UserSchema) })),
+      content: jsonContent(z.object({ data: z.array(SellerSummarySchema) }).openapi("SellerList")),
     },
     ...problemResponses(Status.NOT_FOUND),
   },

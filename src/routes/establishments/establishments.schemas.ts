@@ -124,4 +124,12 @@ export const EstablishmentListQuerySchema = listQuerySchema(
   updatedSince: updatedSince(),
 });
 
+/**
+ * A seller as their co-workers see them: a name, nothing personal (no email, national
+ * id, phone or sign-in state; admins and support read those through /users).
+ */
+export const SellerSummarySchema = z
+  .object({ id: z.string(), firstName: z.string(), lastName: z.string() })
+  .openapi("SellerSummary");
+
 export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi("EstablishmentPage");

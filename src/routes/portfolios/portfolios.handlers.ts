@@ -262,6 +262,14 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
     });
   }
   assertIfMatch(c, portfolio.version);
+  const itemChanges = existing
+    ? diff({ price: existing.price, position: existing.position }, body)
+    : {};
+  if (existing && Object.keys(itemChanges).length === 0) {
+    // Nothing to change (an empty body, or the same values): no new version.
+    c.header("ETag", etagFor(portfolio.version));
+    return c.json(existing, Status.OK);
+  }
   const now = new Date().toISOString();
   const nextPosition = sql`coalesce((select max(${portfolioItems.position}) + 1 from ${portfolioItems} where ${portfolioItems.portfolioId} = ${id}), 0)`;
   // The version bump goes first and is guarded; the item change runs only if it applied.
@@ -300,18 +308,19 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
       action: existing ? "portfolio.item_updated" : "portfolio.item_added",
       entityType: "portfolio",
       entityId: id,
-      changes: existing
-        ? diff({ price: existing.price, position: existing.position }, body)
-        : { productId: { before: null, after: productId } },
+      changes: existing ? itemChanges : { productId: { before: null, after: productId } },
     }),
     itemOf(db, id, productId),
     db.select({ version: portfolios.version }).from(portfolios).where(eq(portfolios.id, id)),
   ]);
   const [item] = results[3];
   const [current] = results[4];
-  if (results[0].meta.changes === 0) throw lostRace(current?.version ?? portfolio.version);
-  c.header("ETag", etagFor(current!.version));
-  return c.json(item!, existing ? Status.OK : Status.CREATED);
+  if (!current) throw notFound(); // deleted between our read and our write
+  if (results[0].meta.changes === 0) throw lostRace(current.version);
+  c.header("ETag", etagFor(current.version));
+  if (existing) return c.json(item!, Status.OK);
+  c.header("Location", `${API_BASE}/portfolios/${id}/items/${productId}`);
+  return c.json(item!, Status.CREATED);
 };
 
 export const removeItem: AppRouteHandler<typeof routes.removeItem> = async (c) => {
@@ -351,7 +360,9 @@ export const removeItem: AppRouteHandler<typeof routes.removeItem> = async (c) =
       changes: { productId: { before: productId, after: null } },
     }),
   ]);
-  if (bumped.meta.changes === 0)
-    throw lostRace((await findPortfolio(db, id))[0]?.version ?? portfolio.version);
+  if (bumped.meta.changes === 0) {
+    const [current] = await findPortfolio(db, id);
+    throw current ? lostRace(current.version) : notFound();
+  }
   return c.body(null, Status.NO_CONTENT);
 };

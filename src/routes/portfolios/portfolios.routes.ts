@@ -153,7 +153,7 @@ export const putItem = protectedRoute(["admin"], {
     },
     [Status.CREATED]: {
       description: "Added",
-      headers: etagHeader,
+      headers: { ...locationHeader, ...etagHeader },
       content: jsonContent(PortfolioItemSchema),
     },
     ...problemResponses(
