@@ -135,7 +135,12 @@ describe("413 and 415 body guards", () => {
   });
 
   it("accepts application/json with a charset and +json types", async () => {
-    for (const type of ["application/json; charset=utf-8", "application/merge-patch+json"]) {
+    for (const type of [
+      "application/json; charset=utf-8",
+      "application/json ; charset=utf-8",
+      "Application/JSON;",
+      "application/merge-patch+json",
+    ]) {
       const response = await callProbe("/api/v1/probe/items", {
         method: "POST",
         headers: { "Content-Type": type },

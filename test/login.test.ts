@@ -53,6 +53,9 @@ describe("POST /api/v1/auth/login", () => {
     });
     expect(wrong).toEqual(unknown);
     expect(off).toEqual(unknown);
+    expect((await login("nobody@example.co")).headers.get("WWW-Authenticate")).toBe(
+      'Bearer realm="portafolio"',
+    );
   });
 
   it("records failed sign-ins in the audit log for support, with the reason", async () => {
@@ -85,6 +88,24 @@ describe("POST /api/v1/auth/login", () => {
       ((await after.json()) as TokenPair & { user: { failedLoginCount: number } }).user
         .failedLoginCount,
     ).toBe(0);
+  });
+
+  it("after a lock ends, one more wrong password does not lock again", async () => {
+    const user = await createUser();
+    for (let i = 0; i < 10; i++) await login(user.email, "wrong password");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 901_000);
+    expect((await login(user.email, "wrong password")).status).toBe(401);
+    expect((await login(user.email)).status).toBe(200);
+  });
+
+  it("failed sign-ins do not change the user's version (an admin's If-Match stays valid)", async () => {
+    const user = await createUser();
+    await login(user.email, "wrong password");
+    const row = await env.DB.prepare("select version, failed_login_count from users where id = ?")
+      .bind(user.id)
+      .first();
+    expect(row).toEqual({ version: 1, failed_login_count: 1 });
   });
 
   it("counts only consecutive failures: a success resets the count", async () => {

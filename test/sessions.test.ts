@@ -175,6 +175,26 @@ describe("POST /api/v1/auth/password", () => {
     expect(body.errors).toEqual([{ path: "/currentPassword", message: "Incorrect password" }]);
   });
 
+  it("counts wrong current passwords towards the lock (a stolen token cannot guess)", async () => {
+    const { tokens } = await actor("seller");
+    for (let i = 0; i < 10; i++) {
+      await expectProblem(
+        await change(tokens.accessToken, {
+          currentPassword: `guess ${i}`,
+          newPassword: "another long passphrase",
+        }),
+        400,
+        "validation-error",
+      );
+    }
+    const locked = await change(tokens.accessToken, {
+      currentPassword: PASSWORD,
+      newPassword: "another long passphrase",
+    });
+    await expectProblem(locked, 429, "rate-limited");
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(800);
+  });
+
   it("applies the policy to the new password and says which rule failed", async () => {
     const { user, tokens } = await actor("seller");
     for (const [newPassword, rule] of [

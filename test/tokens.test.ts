@@ -87,6 +87,16 @@ describe("access token", () => {
     expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="portafolio"');
   });
 
+  it("accepts the Bearer scheme in any letter case (RFC 9110 §11.1)", async () => {
+    const { tokens } = await actor("seller");
+    for (const scheme of ["bearer", "BEARER", "Bearer  "]) {
+      const response = await call("/api/v1/auth/me", {
+        headers: { Authorization: `${scheme} ${tokens.accessToken}` },
+      });
+      expect(response.status, scheme).toBe(200);
+    }
+  });
+
   it("rejects a non-Bearer Authorization header", async () => {
     const response = await call("/api/v1/auth/me", { headers: { Authorization: "Basic YTpi" } });
     await expectProblem(response, 401, "unauthorized");

@@ -12,7 +12,8 @@ declare module "hono" {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme is case-insensitive (RFC 9110 §11.1); the token is b64token (RFC 6750).
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 const unauthorized = (detail: string, tokenSent: boolean) =>
   new ApiError("unauthorized", {

@@ -23,14 +23,24 @@ function hasBody(request: Request): boolean {
   return length === null || Number(length) > 0;
 }
 
-/** 415 when a body is sent as anything but JSON (the API reads nothing else). */
+/**
+ * 415 when a body is sent as anything but JSON (the API reads nothing else). A JSON body
+ * is passed on as plain `application/json`, so every valid spelling of the header
+ * (`application/json ; charset=utf-8`, `Application/JSON;`) is read the same way.
+ */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (hasBody(c.req.raw)) {
-    const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim();
+    const header = c.req.header("Content-Type") ?? "";
+    const mediaType = header.split(";")[0]!.trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
       throw new ApiError("unsupported-media-type", {
         detail: `Send the body as application/json (got ${mediaType === "" ? "no Content-Type" : JSON.stringify(mediaType.slice(0, 100))})`,
       });
+    }
+    if (header !== "application/json") {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("Content-Type", "application/json");
+      c.req.raw = new Request(c.req.raw, { headers });
     }
   }
   await next();

@@ -34,7 +34,11 @@ export const LOCKOUT_SECONDS = 15 * 60;
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const invalidCredentials = () =>
-  new ApiError("unauthorized", { detail: "Email or password is incorrect" });
+  new ApiError("unauthorized", {
+    detail: "Email or password is incorrect",
+    // RFC 9110 §11.6.1: every 401 names a scheme the client can use.
+    headers: { "WWW-Authenticate": 'Bearer realm="portafolio"' },
+  });
 
 const invalidRefreshToken = () =>
   new ApiError("unauthorized", {
@@ -43,6 +47,36 @@ const invalidRefreshToken = () =>
   });
 
 const client = (c: Context) => ({ ip: clientIp(c), userAgent: clientUserAgent(c) });
+
+type Account = typeof users.$inferSelect;
+
+/** 429 while the account is locked after too many wrong passwords. */
+function assertNotLocked(account: Account | undefined, now: number) {
+  if (!account?.lockedUntil || Date.parse(account.lockedUntil) <= now) return;
+  throw new ApiError("rate-limited", {
+    detail: "Too many failed sign-ins: the account is locked for a while",
+    headers: { "Retry-After": String(Math.ceil((Date.parse(account.lockedUntil) - now) / 1000)) },
+  });
+}
+
+/**
+ * Counts a wrong password (at sign-in, or as the current password of a change). The
+ * failure that reaches the limit starts the lock and restarts the count, so after the
+ * lock it takes another full run of failures to lock again. Sign-in bookkeeping does not
+ * bump the user's version: strangers' failed attempts must not make an admin's If-Match
+ * stale. SET sees the old row, so both CASEs test the same count.
+ */
+function countFailure(c: Context, accountId: string, now: number) {
+  const reachesLimit = sql`${users.failedLoginCount} + 1 >= ${MAX_FAILED_LOGINS}`;
+  const lockUntil = new Date(now + LOCKOUT_SECONDS * 1000).toISOString();
+  return c.var.db
+    .update(users)
+    .set({
+      failedLoginCount: sql`case when ${reachesLimit} then 0 else ${users.failedLoginCount} + 1 end`,
+      lockedUntil: sql`case when ${reachesLimit} then ${lockUntil} else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, accountId));
+}
 
 async function tokenPair(c: Context, user: User, issued: IssuedRefreshToken) {
   const accessToken = await issueAccessToken(c.env, {
@@ -78,21 +112,13 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   const [account] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
   const now = Date.now();
 
-  if (account?.lockedUntil && Date.parse(account.lockedUntil) > now) {
-    const retryAfter = Math.ceil((Date.parse(account.lockedUntil) - now) / 1000);
-    throw new ApiError("rate-limited", {
-      detail: "Too many failed sign-ins: the account is locked for a while",
-      headers: { "Retry-After": String(retryAfter) },
-    });
-  }
+  assertNotLocked(account, now);
 
   // Unknown emails verify against a dummy hash, so they take as long as a wrong password.
   const valid = await verifyPassword(
     password,
     account?.passwordHash ?? (await dummyPasswordHash()),
   );
-  const updatedAt = new Date(now).toISOString();
-
   if (!account || !valid || account.status !== "active") {
     const reason = !account ? "unknown_email" : !valid ? "wrong_password" : "disabled";
     const failure = audit(c, {
@@ -106,20 +132,7 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
       },
     });
     if (account && !valid) {
-      const lockUntil = new Date(now + LOCKOUT_SECONDS * 1000).toISOString();
-      await db.batch([
-        db
-          .update(users)
-          .set({
-            failedLoginCount: sql`${users.failedLoginCount} + 1`,
-            // SET sees the old row: the failure that reaches the limit starts the lock.
-            lockedUntil: sql`case when ${users.failedLoginCount} + 1 >= ${MAX_FAILED_LOGINS} then ${lockUntil} else ${users.lockedUntil} end`,
-            version: sql`${users.version} + 1`,
-            updatedAt,
-          })
-          .where(eq(users.id, account.id)),
-        failure,
-      ]);
+      await db.batch([countFailure(c, account.id, now), failure]);
     } else {
       await failure;
     }
@@ -133,9 +146,7 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
       .set({
         failedLoginCount: 0,
         lockedUntil: null,
-        lastLoginAt: updatedAt,
-        version: sql`${users.version} + 1`,
-        updatedAt,
+        lastLoginAt: new Date(now).toISOString(),
         // Hashes made at a lower cost are upgraded while the password is at hand.
         ...(needsRehash(account.passwordHash) && { passwordHash: await hashPassword(password) }),
       })
@@ -209,7 +220,20 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
   const db = c.var.db;
   const [account] = await db.select().from(users).where(eq(users.id, userId));
   if (!account) throw new ApiError("not-found", { detail: "Your account no longer exists" });
+  // A stolen access token must not become a way to guess the password: wrong current
+  // passwords count towards the same lock as failed sign-ins.
+  const now = Date.now();
+  assertNotLocked(account, now);
   if (!(await verifyPassword(currentPassword, account.passwordHash))) {
+    await db.batch([
+      countFailure(c, userId, now),
+      audit(c, {
+        action: "user.password_change_failed",
+        entityType: "user",
+        entityId: userId,
+        changes: { reason: { before: null, after: "wrong_current_password" } },
+      }),
+    ]);
     throw new ApiError("validation-error", {
       detail: "The current password is incorrect",
       errors: [{ path: "/currentPassword", message: "Incorrect password" }],
@@ -222,15 +246,17 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
       errors: [{ path: "/newPassword", message: violation }],
     });
   }
-  const now = new Date().toISOString();
+  const changedAt = new Date(now).toISOString();
   await db.batch([
     db
       .update(users)
       .set({
         passwordHash: await hashPassword(newPassword),
-        passwordChangedAt: now,
+        passwordChangedAt: changedAt,
+        // A successful change also ends any count of wrong current passwords.
+        failedLoginCount: 0,
         version: sql`${users.version} + 1`,
-        updatedAt: now,
+        updatedAt: changedAt,
       })
       .where(eq(users.id, userId)),
     audit(c, { action: "user.password_changed", entityType: "user", entityId: userId }),
