@@ -186,6 +186,34 @@ describe("sellers of an establishment", () => {
     await expectProblem(await b.get(`/establishments/${store.id}`), 404, "not-found");
   });
 
+  it("honours If-Match: a stale version is 412 and changes nothing", async () => {
+    const { admin, bId } = await setup();
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    await expectProblem(
+      await admin.put(`/establishments/${store.id}/sellers/${bId}`, {}, { "If-Match": '"7"' }),
+      412,
+      "precondition-failed",
+    );
+    expect(
+      ((await (await admin.get(`/establishments/${store.id}`)).json()) as Establishment).sellerIds,
+    ).toEqual([]);
+    expect(
+      (await admin.put(`/establishments/${store.id}/sellers/${bId}`, {}, { "If-Match": '"1"' }))
+        .status,
+    ).toBe(204);
+    await expectProblem(
+      await admin.delete(`/establishments/${store.id}/sellers/${bId}`, { "If-Match": '"1"' }),
+      412,
+      "precondition-failed",
+    );
+    expect(
+      (await admin.delete(`/establishments/${store.id}/sellers/${bId}`, { "If-Match": '"2"' }))
+        .status,
+    ).toBe(204);
+  });
+
   it("409 for a user who is not a seller, 404 for unknown users and establishments", async () => {
     const { admin } = await setup();
     const store = await created<Establishment>(

@@ -235,8 +235,16 @@ async function fingerprint(): Promise<string> {
   return JSON.stringify(rows.map((r) => r.results[0]));
 }
 
-/** Auth routes change state on a rejection by design (failed-login count, reuse revocation). */
-const SIDE_EFFECTS_BY_DESIGN = new Set(["POST /api/v1/auth/login", "POST /api/v1/auth/refresh"]);
+/**
+ * Auth routes change state on a rejection by design: a wrong password (at sign-in or as
+ * the current password of a change) is counted towards the lock and audited, and a reused
+ * refresh token revokes its session.
+ */
+const SIDE_EFFECTS_BY_DESIGN = new Set([
+  "POST /api/v1/auth/login",
+  "POST /api/v1/auth/refresh",
+  "POST /api/v1/auth/password",
+]);
 
 describe("fuzzing every documented operation", () => {
   for (const { method, path, operation } of operations) {

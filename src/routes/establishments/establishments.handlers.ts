@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, isNull, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import type { AccessClaims } from "../../auth/tokens";
 import { audit, auditIfChanged, diff } from "../../db/audit";
 import type { Database } from "../../db/client";
@@ -13,7 +14,13 @@ import {
   users,
 } from "../../db/schema";
 import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
-import { etagFor, isNotModified, matchesIfNoneMatch } from "../../lib/etag";
+import {
+  assertIfMatch,
+  etagFor,
+  ifMatchGuard,
+  isNotModified,
+  matchesIfNoneMatch,
+} from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -219,12 +226,63 @@ export const listSellers: AppRouteHandler<typeof routes.listSellers> = async (c)
   return c.json({ data: sellers }, Status.OK);
 };
 
+/**
+ * Puts an establishment on a seller's route or takes it off: the membership change, the
+ * establishment's version bump (its `sellerIds` changed) and the audit event, in one
+ * batch. With If-Match, the membership only changes while the establishment is still at
+ * that version. Idempotent: a change that changes nothing bumps nothing.
+ */
+async function changeRoute(
+  c: Context,
+  id: string,
+  sellerId: string,
+  assign: boolean,
+  version: number,
+) {
+  const db = c.var.db;
+  const now = new Date().toISOString();
+  const stillAt = ifMatchGuard(
+    c,
+    () =>
+      sql`exists (select 1 from ${establishments} where ${establishments.id} = ${id} and ${establishments.version} = ${version})`,
+  );
+  const membership = assign
+    ? db
+        .insert(establishmentSellers)
+        .select(sql`select ${id}, ${sellerId}, ${now} where ${stillAt ?? sql`1`}`)
+        .onConflictDoNothing()
+    : db
+        .delete(establishmentSellers)
+        .where(
+          and(
+            eq(establishmentSellers.establishmentId, id),
+            eq(establishmentSellers.sellerId, sellerId),
+            stillAt,
+          ),
+        );
+  await db.batch([
+    membership,
+    db
+      .update(establishments)
+      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
+      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
+    auditIfChanged(c, {
+      action: assign ? "establishment.seller_assigned" : "establishment.seller_unassigned",
+      entityType: "establishment",
+      entityId: id,
+      changes: {
+        sellerId: assign ? { before: null, after: sellerId } : { before: sellerId, after: null },
+      },
+    }),
+  ]);
+}
+
 export const assignSeller: AppRouteHandler<typeof routes.assignSeller> = async (c) => {
   const { id, userId } = c.req.valid("param");
   const db = c.var.db;
   const [[establishment], [seller]] = await db.batch([
     db
-      .select({ id: establishments.id })
+      .select({ version: establishments.version })
       .from(establishments)
       .where(visibleEstablishment(c.var.auth, id)),
     db.select({ role: users.role }).from(users).where(eq(users.id, userId)),
@@ -234,56 +292,20 @@ export const assignSeller: AppRouteHandler<typeof routes.assignSeller> = async (
   if (seller.role !== "seller") {
     throw new ApiError("conflict", { detail: "Only users with role seller can have a route" });
   }
-  const now = new Date().toISOString();
-  await db.batch([
-    db
-      .insert(establishmentSellers)
-      .values({ establishmentId: id, sellerId: userId, assignedAt: now })
-      .onConflictDoNothing(),
-    // sellerIds is part of the establishment: bump its version only when it changed.
-    db
-      .update(establishments)
-      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
-      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
-    auditIfChanged(c, {
-      action: "establishment.seller_assigned",
-      entityType: "establishment",
-      entityId: id,
-      changes: { sellerId: { before: null, after: userId } },
-    }),
-  ]);
+  assertIfMatch(c, establishment.version);
+  await changeRoute(c, id, userId, true, establishment.version);
   return c.body(null, Status.NO_CONTENT);
 };
 
 export const unassignSeller: AppRouteHandler<typeof routes.unassignSeller> = async (c) => {
   const { id, userId } = c.req.valid("param");
-  const db = c.var.db;
-  const [establishment] = await db
-    .select({ id: establishments.id })
+  const [establishment] = await c.var.db
+    .select({ version: establishments.version })
     .from(establishments)
     .where(visibleEstablishment(c.var.auth, id));
   if (!establishment) throw notFound();
-  const now = new Date().toISOString();
-  await db.batch([
-    db
-      .delete(establishmentSellers)
-      .where(
-        and(
-          eq(establishmentSellers.establishmentId, id),
-          eq(establishmentSellers.sellerId, userId),
-        ),
-      ),
-    db
-      .update(establishments)
-      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
-      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
-    auditIfChanged(c, {
-      action: "establishment.seller_unassigned",
-      entityType: "establishment",
-      entityId: id,
-      changes: { sellerId: { before: userId, after: null } },
-    }),
-  ]);
+  assertIfMatch(c, establishment.version);
+  await changeRoute(c, id, userId, false, establishment.version);
   return c.body(null, Status.NO_CONTENT);
 };
 

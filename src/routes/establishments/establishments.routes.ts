@@ -141,7 +141,7 @@ export const assignSeller = protectedRoute(["admin"], {
   tags,
   summary: "Put an establishment on a seller's route",
   description: "Idempotent. Unknown establishment or user → 404; a user who is not a seller → 409.",
-  request: { params: sellerParams },
+  request: { params: sellerParams, headers: IfMatchHeaderSchema },
   responses: {
     [Status.NO_CONTENT]: { description: "Assigned (or already was)" },
     ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
@@ -154,7 +154,7 @@ export const unassignSeller = protectedRoute(["admin"], {
   tags,
   summary: "Take an establishment off a seller's route",
   description: "Idempotent.",
-  request: { params: sellerParams },
+  request: { params: sellerParams, headers: IfMatchHeaderSchema },
   responses: {
     [Status.NO_CONTENT]: { description: "Unassigned (or was not assigned)" },
     ...problemResponses(Status.NOT_FOUND),
