@@ -98,4 +98,20 @@ describe("Idempotency-Key on creates", () => {
     const portfolio = { name: `Idem ${crypto.randomUUID()}` };
     expect((await api.post("/portfolios", portfolio, key)).status).toBe(422); // same key, other request
   });
+
+  it("replays a create whose checks would now fail (the product went inactive since)", async () => {
+    const api = await admin();
+    const product = (await (await api.post("/products", newProduct())).json()) as { id: string };
+    const body = { name: `Idem ${crypto.randomUUID()}`, items: [{ productId: product.id }] };
+    const key = { "Idempotency-Key": `late-${crypto.randomUUID()}` };
+    const first = await api.post("/portfolios", body, key);
+    expect(first.status).toBe(201);
+    await api.patch(`/products/${product.id}`, { status: "inactive" });
+    const retry = await api.post("/portfolios", body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.text()).toBe(await first.text());
+    // Without the key, the same body is judged on today's data.
+    await expectProblem(await api.post("/portfolios", { ...body, name: `${body.name} 2` }), 400, "validation-error");
+  });
 });

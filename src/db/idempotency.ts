@@ -44,6 +44,36 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const hashRequest = async (c: Context) =>
+  sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(await c.req.json())}`);
+
+/**
+ * The stored answer for this request's Idempotency-Key, replayed (422 if the key came
+ * with another request), or undefined when the key has none. Creates whose own checks
+ * reject a request ask this first: the checks are about the data now, and a retry of a
+ * request that already succeeded must get its first answer, not a new verdict.
+ */
+export async function replayRecorded(c: Context): Promise<Response | undefined> {
+  const key = c.req.header("Idempotency-Key");
+  if (key === undefined) return undefined;
+  const [stored] = await c.var.db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, c.var.auth.userId), eq(idempotencyKeys.key, key)));
+  if (!stored || Date.parse(stored.expiresAt) < Date.now()) return undefined;
+  if (stored.requestHash !== (await hashRequest(c))) {
+    throw new ApiError("idempotency-key-reused", {
+      detail: "This Idempotency-Key was used with a different request; use a new key",
+      errors: [{ path: "header.idempotency-key", message: "Already used with another request" }],
+    });
+  }
+  return c.body(stored.responseBody, stored.status as typeof Status.CREATED, {
+    ...(stored.responseHeaders as Record<string, string>),
+    "Content-Type": "application/json",
+    "Idempotent-Replayed": "true",
+  });
+}
+
 /**
  * Runs a create's batch and answers 201 with Location and ETag, honouring an
  * Idempotency-Key when the client sent one.
@@ -63,17 +93,20 @@ export async function commitCreate<T>(
     if (first) await db.batch([first, ...rest]);
   } else {
     const userId = c.var.auth.userId;
-    const requestHash = await sha256Hex(
-      `${c.req.method} ${c.req.path}\n${JSON.stringify(await c.req.json())}`,
-    );
+    const requestHash = await hashRequest(c);
     const now = Date.now();
-    const thisKey = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
     try {
       await db.batch([
         // An expired record no longer blocks its key.
         db
           .delete(idempotencyKeys)
-          .where(and(thisKey, lt(idempotencyKeys.expiresAt, new Date(now).toISOString()))),
+          .where(
+            and(
+              eq(idempotencyKeys.userId, userId),
+              eq(idempotencyKeys.key, key),
+              lt(idempotencyKeys.expiresAt, new Date(now).toISOString()),
+            ),
+          ),
         db.insert(idempotencyKeys).values({
           userId,
           key,
@@ -88,21 +121,9 @@ export async function commitCreate<T>(
       ]);
     } catch (error) {
       if (uniqueViolation(error) !== "idempotency_keys.user_id") throw error;
-      const [stored] = await db.select().from(idempotencyKeys).where(thisKey);
-      if (!stored) throw error;
-      if (stored.requestHash !== requestHash) {
-        throw new ApiError("idempotency-key-reused", {
-          detail: "This Idempotency-Key was used with a different request; use a new key",
-          errors: [
-            { path: "header.idempotency-key", message: "Already used with another request" },
-          ],
-        });
-      }
-      return c.body(stored.responseBody, stored.status as typeof Status.CREATED, {
-        ...(stored.responseHeaders as Record<string, string>),
-        "Content-Type": "application/json",
-        "Idempotent-Replayed": "true",
-      });
+      const replay = await replayRecorded(c);
+      if (!replay) throw error;
+      return replay;
     }
   }
   return c.body(text, Status.CREATED, { ...headers, "Content-Type": "application/json" });

@@ -4,7 +4,7 @@ import type { AccessClaims } from "../../auth/tokens";
 import { audit, auditIfChanged, diff } from "../../db/audit";
 import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
-import { commitCreate } from "../../db/idempotency";
+import { commitCreate, replayRecorded } from "../../db/idempotency";
 import {
   establishmentSellers,
   establishments,
@@ -61,6 +61,8 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { userId, role } = c.var.auth;
   const db = c.var.db;
   if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0) {
+    const replay = await replayRecorded(c);
+    if (replay) return replay;
     throw unknownPortfolio();
   }
   const now = new Date().toISOString();

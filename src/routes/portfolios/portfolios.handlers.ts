@@ -3,7 +3,7 @@ import { audit, auditIfChanged, diff } from "../../db/audit";
 import { chunkRowsForInsert, D1_MAX_BOUND_PARAMETERS } from "../../db/chunk";
 import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
-import { commitCreate } from "../../db/idempotency";
+import { commitCreate, replayRecorded } from "../../db/idempotency";
 import { establishments, portfolioItems, portfolios, products } from "../../db/schema";
 import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
 import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
@@ -78,6 +78,8 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
       errors.push({ path: `/items/${index}/productId`, message: "The product is inactive" });
   });
   if (errors.length > 0) {
+    const replay = await replayRecorded(c);
+    if (replay) return replay;
     errors.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
     throw new ApiError("validation-error", {
       detail: `${errors.length} item${errors.length === 1 ? " is" : "s are"} invalid`,
