@@ -45,6 +45,14 @@ const allowedOrigins = (c: Context) =>
     .map((origin) => origin.trim())
     .filter(Boolean);
 
+/**
+ * Failures of D1 or KV themselves (not of our SQL): the storage layer is down, overloaded
+ * or unreachable. The client can retry, so they are 503s, not 500s. SQLite errors (a bad
+ * statement, a constraint) are not in this list: those are bugs or handled conflicts.
+ */
+const DEPENDENCY_FAILURE =
+  /network connection lost|overloaded|internal error|timed? ?out|too many requests queued|connection (reset|refused)|KV (GET|PUT|LIST|DELETE) failed|D1_ERROR: (?!.*SQLITE_)/i;
+
 /** Hono's own HTTPExceptions (malformed JSON, …) mapped onto the problem kinds. */
 function kindForStatus(status: number): ProblemKind {
   const match = Object.entries(problemKinds).find(([, kind]) => kind.status === status);
@@ -101,11 +109,12 @@ export function createApp() {
         error.status === Status.BAD_REQUEST ? "The request body is not valid JSON" : error.message;
       return problemResponse(c, kindForStatus(error.status), { detail });
     }
-    // A 500 is a bug: log it with the request id, answer without internals.
+    const unavailable = error instanceof Error && DEPENDENCY_FAILURE.test(error.message);
+    // A 500 is a bug, a 503 an outage: log either with the request id, answer without internals.
     console.error(
       JSON.stringify({
         level: "error",
-        message: "unhandled error",
+        message: unavailable ? "dependency unavailable" : "unhandled error",
         requestId: c.get("requestId"),
         method: c.req.method,
         path: c.req.path,
@@ -113,6 +122,12 @@ export function createApp() {
         stack: error instanceof Error ? error.stack : undefined,
       }),
     );
+    if (unavailable) {
+      return problemResponse(c, "service-unavailable", {
+        detail: "The database or session store did not answer; retry shortly.",
+        headers: { "Retry-After": "5" },
+      });
+    }
     return problemResponse(c, "internal-error", {
       detail: "Something went wrong on our side. Quote the requestId to support.",
     });

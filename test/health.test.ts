@@ -55,3 +55,51 @@ describe("GET /api/v1/health/ready", () => {
     expect(body.detail).toBe("KV did not answer");
   });
 });
+
+describe("an outage of D1 or KV on any route", () => {
+  it("answers 503 with Retry-After, not 500, and hides the driver's message", async () => {
+    const { actor } = await import("./support/auth");
+    const { headers } = await actor("admin");
+    const outage = (message: string) => () => {
+      throw new Error(message);
+    };
+    const brokenD1 = {
+      withSession: () => ({
+        prepare: outage("D1_ERROR: Network connection lost."),
+        batch: outage("D1_ERROR: Network connection lost."),
+        getBookmark: () => null,
+      }),
+    };
+    const noD1 = await createApp().request("/api/v1/products", { headers }, {
+      ...env,
+      DB: brokenD1,
+    } as unknown as Env);
+    const body = await expectProblem(noD1, 503, "service-unavailable");
+    expect(noD1.headers.get("Retry-After")).toBe("5");
+    expect(JSON.stringify(body)).not.toContain("Network connection lost");
+
+    const noKv = await createApp().request("/api/v1/products", { headers }, {
+      ...env,
+      SESSIONS: { get: failing("KV GET failed: 503 Service Unavailable") },
+    } as unknown as Env);
+    await expectProblem(noKv, 503, "service-unavailable");
+  });
+
+  it("still answers a SQL bug with 500", async () => {
+    const { actor } = await import("./support/auth");
+    const { headers } = await actor("admin");
+    const buggy = {
+      withSession: () => ({
+        prepare: () => {
+          throw new Error("D1_ERROR: no such column: nope: SQLITE_ERROR");
+        },
+        getBookmark: () => null,
+      }),
+    };
+    const response = await createApp().request("/api/v1/products", { headers }, {
+      ...env,
+      DB: buggy,
+    } as unknown as Env);
+    await expectProblem(response, 500, "internal-error");
+  });
+});

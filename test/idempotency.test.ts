@@ -112,6 +112,10 @@ describe("Idempotency-Key on creates", () => {
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await retry.text()).toBe(await first.text());
     // Without the key, the same body is judged on today's data.
-    await expectProblem(await api.post("/portfolios", { ...body, name: `${body.name} 2` }), 400, "validation-error");
+    await expectProblem(
+      await api.post("/portfolios", { ...body, name: `${body.name} 2` }),
+      400,
+      "validation-error",
+    );
   });
 });
