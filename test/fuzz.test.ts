@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor } from "./support/auth";
 import { call } from "./support/http";
+import { type DocumentedParameter, documentedOperations } from "./support/openapi";
 
 /**
  * Property-based fuzzing of every operation in the OpenAPI document, as each role and
@@ -15,27 +15,7 @@ import { call } from "./support/http";
 const SEED = 20261126;
 const RUNS_PER_OPERATION = 50;
 
-interface Parameter {
-  name: string;
-  in: "path" | "query" | "header";
-  schema?: { enum?: string[] };
-}
-interface Operation {
-  parameters?: Parameter[];
-  requestBody?: unknown;
-  security?: unknown[];
-}
-
-const document = (await (await call(OPENAPI_PATH)).json()) as {
-  paths: Record<string, Record<string, Operation>>;
-};
-const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, operation]) => ({
-    method: method.toUpperCase(),
-    path,
-    operation,
-  })),
-);
+const operations = await documentedOperations();
 
 // Fixtures: real ids, so some requests reach deep code; callers are signed in afresh
 // for each operation (fuzzing logout-all or session revocation may end their sessions).
@@ -183,7 +163,7 @@ function bodyFor(key: string): fc.Arbitrary<string | undefined> {
   );
 }
 
-function queryFor(parameters: Parameter[]): fc.Arbitrary<string> {
+function queryFor(parameters: DocumentedParameter[]): fc.Arbitrary<string> {
   const names = parameters.filter((p) => p.in === "query");
   const entry = fc.oneof(
     ...(names.length > 0

@@ -1,29 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { userRoles } from "../src/db/schema";
-import { OPENAPI_PATH } from "../src/lib/openapi";
 import { actor } from "./support/auth";
 import { call, expectProblem } from "./support/http";
+import { documentedOperations } from "./support/openapi";
 
 /**
  * The role matrix, read from the OpenAPI document itself: every operation lists the roles
  * that may call it in `x-roles`; every other role must get 403, and no token at all 401.
  */
-interface Operation {
-  "x-roles"?: string[];
-  security?: unknown[];
-}
-
-const document = (await (await call(OPENAPI_PATH)).json()) as {
-  paths: Record<string, Record<string, Operation>>;
-};
-
-const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, operation]) => ({
-    method: method.toUpperCase(),
-    path,
-    operation,
-  })),
-);
+const operations = await documentedOperations();
 const protectedOperations = operations.filter((op) => op.operation.security);
 
 const concrete = (path: string) =>
