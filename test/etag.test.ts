@@ -49,3 +49,14 @@ describe("If-Match", () => {
     ]);
   });
 });
+
+describe("If-Match compares strongly", () => {
+  it("never matches a weak tag (RFC 9110 §13.1.1)", async () => {
+    const [product] = await insertProducts(1);
+    const response = await call(`/api/v1/probe/products/${product!.id}`, {
+      method: "DELETE",
+      headers: { "If-Match": 'W/"1"' },
+    });
+    await expectProblem(response, 412, "precondition-failed");
+  });
+});

@@ -10,8 +10,11 @@ export const etagFor = (version: number) => `"${version}"`;
 
 const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
 
-/** The versions listed in an If-Match / If-None-Match header, or `"*"`. */
-function parseEntityTags(header: string, name: string): "*" | number[] {
+/**
+ * The versions an If-Match header accepts, or `"*"`. If-Match compares strongly
+ * (RFC 9110 §13.1.1): a weak tag is valid syntax but never matches.
+ */
+function parseIfMatch(header: string): "*" | number[] {
   const value = header.trim();
   if (value === "*") return "*";
   const versions: number[] = [];
@@ -19,11 +22,11 @@ function parseEntityTags(header: string, name: string): "*" | number[] {
     const match = ENTITY_TAG.exec(tag.trim());
     if (!match) {
       throw new ApiError("validation-error", {
-        detail: `${name} must be "*" or a list of ETags such as "3"`,
-        errors: [{ path: `header.${name.toLowerCase()}`, message: 'Expected an ETag like "3"' }],
+        detail: 'If-Match must be "*" or a list of ETags such as "3"',
+        errors: [{ path: "header.if-match", message: 'Expected an ETag like "3"' }],
       });
     }
-    versions.push(Number(match[2]));
+    if (match[1] === undefined) versions.push(Number(match[2]));
   }
   return versions;
 }
@@ -35,7 +38,7 @@ function parseEntityTags(header: string, name: string): "*" | number[] {
 export function assertIfMatch(c: Context, currentVersion: number): void {
   const header = c.req.header("If-Match");
   if (header === undefined) return;
-  const tags = parseEntityTags(header, "If-Match");
+  const tags = parseIfMatch(header);
   if (tags === "*" || tags.includes(currentVersion)) return;
   throw new ApiError("precondition-failed", {
     detail: `The resource is at version ${currentVersion}; re-read it and retry.`,
