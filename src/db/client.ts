@@ -14,8 +14,6 @@ declare module "hono" {
   interface ContextVariableMap {
     /** Drizzle over this request's D1 session. */
     db: Database;
-    /** The raw D1 session, for the rare statement Drizzle cannot express. */
-    d1: D1DatabaseSession;
   }
 }
 
@@ -83,7 +81,6 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.env.DB.withSession(sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)));
   const counter = { roundTrips: 0 };
   const counted = countRoundTrips(session, counter);
-  c.set("d1", counted);
   c.set("db", createDatabase(counted));
   await next();
   c.set("d1RoundTrips", counter.roundTrips);

@@ -17,5 +17,3 @@ export function createRouter() {
     },
   });
 }
-
-export type AppOpenAPI = ReturnType<typeof createRouter>;

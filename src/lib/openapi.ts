@@ -34,8 +34,6 @@ export const tags = [
   },
 ] as const;
 
-export type TagName = (typeof tags)[number]["name"];
-
 /** The top of the OpenAPI 3.1 document; paths and components come from the routes. */
 export function documentConfig(origin: string) {
   return {

@@ -6,7 +6,6 @@ export const userRoles = ["admin", "seller", "support", "analyst"] as const;
 export type UserRole = (typeof userRoles)[number];
 
 export const userStatuses = ["active", "disabled"] as const;
-export type UserStatus = (typeof userStatuses)[number];
 
 export const users = sqliteTable(
   "users",
