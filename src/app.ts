@@ -7,7 +7,7 @@ import { limitBodySize, requireJsonBody } from "./lib/body-guards";
 import { createRouter } from "./lib/create-router";
 import * as Status from "./lib/http-status";
 import { API_BASE, registerOpenApi } from "./lib/openapi";
-import { ApiError, type ProblemKind, problemKinds, problemResponse } from "./lib/problem";
+import { ApiError, problemKindFor, problemResponse } from "./lib/problem";
 import { requestId } from "./lib/request-id";
 import { requestLog } from "./lib/request-log";
 import { authRouter } from "./routes/auth/auth.index";
@@ -52,12 +52,6 @@ const allowedOrigins = (c: Context) =>
  */
 const DEPENDENCY_FAILURE =
   /network connection lost|overloaded|internal error|timed? ?out|too many requests queued|connection (reset|refused)|KV (GET|PUT|LIST|DELETE) failed|D1_ERROR: (?!.*SQLITE_)/i;
-
-/** Hono's own HTTPExceptions (malformed JSON, …) mapped onto the problem kinds. */
-function kindForStatus(status: number): ProblemKind {
-  const match = Object.entries(problemKinds).find(([, kind]) => kind.status === status);
-  return match && status < 500 ? (match[0] as ProblemKind) : "internal-error";
-}
 
 export function createApp() {
   const app = createRouter();
@@ -104,10 +98,13 @@ export function createApp() {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return problemResponse(c, error.kind, error.options);
-    if (error instanceof HTTPException && error.status < 500) {
+    // Hono's own HTTPExceptions (malformed JSON, …) mapped onto the problem kinds.
+    const kind =
+      error instanceof HTTPException && error.status < 500 && problemKindFor(error.status);
+    if (kind) {
       const detail =
         error.status === Status.BAD_REQUEST ? "The request body is not valid JSON" : error.message;
-      return problemResponse(c, kindForStatus(error.status), { detail });
+      return problemResponse(c, kind, { detail });
     }
     const unavailable = error instanceof Error && DEPENDENCY_FAILURE.test(error.message);
     // A 500 is a bug, a 503 an outage: log either with the request id, answer without internals.

@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from "../lib/encoding";
 import { commonPasswords } from "./common-passwords";
 
 /**
@@ -15,9 +16,6 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const encoder = new TextEncoder();
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 /** NFC so the same password typed on two keyboards hashes the same (NIST SP 800-63B). */
 const normalise = (password: string) => password.normalize("NFC");

@@ -1,3 +1,5 @@
+import { sha256Hex, toBase64Url } from "../lib/encoding";
+
 /**
  * Sessions (refresh-token families) in Workers KV. See docs/security.md for the design
  * and what KV's eventual consistency means for it.
@@ -50,18 +52,6 @@ export type RefreshFailure = "unknown" | "revoked" | "expired" | "reused";
 
 const sessionKey = (userId: string, sessionId: string) => `session:${userId}:${sessionId}`;
 const refreshKey = (hash: string) => `refresh:${hash}`;
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const nowIso = () => new Date().toISOString();

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, lt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
+import { sha256Hex } from "../lib/encoding";
 import * as Status from "../lib/http-status";
 import { ApiError } from "../lib/problem";
 import { uniqueViolation } from "./errors";
@@ -37,11 +38,6 @@ export interface Created<T> {
   body: T;
   location: string;
   version: number;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const hashRequest = async (c: Context) =>

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { sha256Hex } from "./encoding";
 import { ApiError } from "./problem";
 
 /**
@@ -53,7 +54,7 @@ const ANY_ENTITY_TAG = /^(?:W\/)?("[\x21\x23-\x7e]*")$/;
  * True when the client's If-None-Match already names this ETag (→ 304). Comparison is
  * weak, as RFC 9110 §13.1.2 asks: `W/"3"` matches `"3"`.
  */
-export function matchesIfNoneMatch(c: Context, etag: string): boolean {
+function matchesIfNoneMatch(c: Context, etag: string): boolean {
   const header = c.req.header("If-None-Match");
   if (header === undefined) return false;
   if (header.trim() === "*") return true;
@@ -61,9 +62,17 @@ export function matchesIfNoneMatch(c: Context, etag: string): boolean {
   return header.split(",").some((tag) => ANY_ENTITY_TAG.exec(tag.trim())?.[1] === current);
 }
 
-/** True when the client's If-None-Match already names this version (→ 304). */
-export const isNotModified = (c: Context, version: number) =>
-  matchesIfNoneMatch(c, etagFor(version));
+/**
+ * A conditional read: sets the ETag, and is true when the client's copy is current, i.e.
+ * the handler answers 304 with no body.
+ */
+export function notModified(c: Context, etag: string): boolean {
+  c.header("ETag", etag);
+  return matchesIfNoneMatch(c, etag);
+}
+
+/** A weak ETag over the exact bytes of an answer built from several rows. */
+export const weakEtagOf = async (text: string) => `W/"${(await sha256Hex(text)).slice(0, 32)}"`;
 
 /** Documents the If-Match request header of a conditional write. */
 export const IfMatchHeaderSchema = z.object({

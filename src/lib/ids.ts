@@ -1,3 +1,5 @@
+import { toHex } from "./encoding";
+
 /**
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits, so ids sort by creation.
  * Within one millisecond the 12-bit `rand_a` field counts up (RFC 9562 §6.2, method 1),
@@ -29,6 +31,6 @@ export function uuidv7(now: number = Date.now()): string {
   bytes[6] = 0x70 | (sequence >>> 8);
   bytes[7] = sequence & 0xff;
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

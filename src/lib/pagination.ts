@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { asc, desc, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { fromBase64Url, toBase64Url } from "./encoding";
 import { ApiError } from "./problem";
 
 /**
@@ -30,19 +31,8 @@ const CursorPayloadSchema = z.strictObject({
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-function toBase64Url(text: string): string {
-  let binary = "";
-  for (const byte of textEncoder.encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(encoded: string): string {
-  const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
-  return textDecoder.decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-}
-
 export function encodeCursor(payload: CursorPayload): string {
-  return toBase64Url(JSON.stringify([payload.sort, payload.value, payload.id]));
+  return toBase64Url(textEncoder.encode(JSON.stringify([payload.sort, payload.value, payload.id])));
 }
 
 const invalidCursor = (message: string) =>
@@ -55,7 +45,9 @@ export function decodeCursor(cursor: string, sort: string): CursorPayload {
   let payload: CursorPayload;
   try {
     if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new Error("not base64url");
-    const [cursorSort, value, id] = JSON.parse(fromBase64Url(cursor)) as unknown[];
+    const [cursorSort, value, id] = JSON.parse(
+      textDecoder.decode(fromBase64Url(cursor)),
+    ) as unknown[];
     payload = CursorPayloadSchema.parse({ sort: cursorSort, value, id });
   } catch {
     throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");

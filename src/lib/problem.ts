@@ -126,6 +126,9 @@ const kindByStatus = new Map<number, ProblemKind>(
   (Object.keys(problemKinds) as ProblemKind[]).map((kind) => [problemKinds[kind].status, kind]),
 );
 
+/** The problem kind of an HTTP status (each kind has its own status). */
+export const problemKindFor = (status: number): ProblemKind | undefined => kindByStatus.get(status);
+
 /** OpenAPI responses for the problems a route can return, as refs to the components. */
 export function problemResponses(...statuses: ProblemStatus[]) {
   return Object.fromEntries(

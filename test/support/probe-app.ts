@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { createApp } from "../../src/app";
 import { products } from "../../src/db/schema";
-import { assertIfMatch, etagFor, isNotModified } from "../../src/lib/etag";
+import { assertIfMatch, etagFor, notModified } from "../../src/lib/etag";
 import { keyset, listQuerySchema } from "../../src/lib/pagination";
 import { ApiError } from "../../src/lib/problem";
 
@@ -81,8 +81,7 @@ export function createProbeApp() {
         .where(eq(products.id, c.req.valid("param").id))
         .orderBy(asc(products.id));
       if (!row) throw new ApiError("not-found");
-      if (isNotModified(c, row.version)) return c.body(null, 304);
-      c.header("ETag", etagFor(row.version));
+      if (notModified(c, etagFor(row.version))) return c.body(null, 304);
       return c.json({ id: row.id, version: row.version }, 200);
     },
   );

@@ -19,7 +19,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
 import { audit } from "../../db/audit";
 import { users } from "../../db/schema";
 import { clientIp, clientUserAgent } from "../../lib/client-info";
-import { etagFor, isNotModified } from "../../lib/etag";
+import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { ApiError } from "../../lib/problem";
@@ -209,8 +209,7 @@ export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => 
 export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   const user = await findUser(c.var.db, c.var.auth.userId);
   if (!user) throw new ApiError("not-found", { detail: "Your account no longer exists" });
-  c.header("ETag", etagFor(user.version));
-  if (isNotModified(c, user.version)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, etagFor(user.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(user, Status.OK);
 };
 

@@ -14,13 +14,7 @@ import {
   users,
 } from "../../db/schema";
 import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
-import {
-  assertIfMatch,
-  etagFor,
-  ifMatchGuard,
-  isNotModified,
-  matchesIfNoneMatch,
-} from "../../lib/etag";
+import { assertIfMatch, etagFor, ifMatchGuard, notModified, weakEtagOf } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -152,8 +146,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const [row] = await findVisible(c.var.db, c.var.auth, c.req.valid("param").id);
   if (!row) throw notFound();
-  c.header("ETag", etagFor(row.version));
-  if (isNotModified(c, row.version)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, etagFor(row.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(toEstablishment(row), Status.OK);
 };
 
@@ -311,15 +304,6 @@ export const unassignSeller: AppRouteHandler<typeof routes.unassignSeller> = asy
   return c.body(null, Status.NO_CONTENT);
 };
 
-/** A weak ETag over the exact bytes of an answer. */
-async function weakEtag(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
-  return `W/"${hex}"`;
-}
-
 export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> = async (c) => {
   const { id } = c.req.valid("param");
   const db = c.var.db;
@@ -348,9 +332,7 @@ export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> =
   // Item prices come from products, so the ETag hashes the whole answer, not one version.
   // Serialised once: up to 2,000 items are hashed and sent as the same text.
   const text = JSON.stringify({ ...portfolio, items });
-  const etag = await weakEtag(text);
-  c.header("ETag", etag);
-  if (matchesIfNoneMatch(c, etag)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, await weakEtagOf(text))) return c.body(null, Status.NOT_MODIFIED);
   c.header("Content-Type", "application/json");
   return c.body(text, Status.OK);
 };

@@ -6,7 +6,7 @@ import { conflictOnUnique } from "../../db/errors";
 import { commitCreate, replayRecorded } from "../../db/idempotency";
 import { establishments, portfolioItems, portfolios, products } from "../../db/schema";
 import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
-import { assertIfMatch, etagFor, ifMatchGuard, isNotModified, lostRace } from "../../lib/etag";
+import { assertIfMatch, etagFor, ifMatchGuard, lostRace, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -159,8 +159,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const [portfolio] = await findPortfolio(c.var.db, c.req.valid("param").id);
   if (!portfolio) throw notFound();
-  c.header("ETag", etagFor(portfolio.version));
-  if (isNotModified(c, portfolio.version)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, etagFor(portfolio.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(portfolio, Status.OK);
 };
 

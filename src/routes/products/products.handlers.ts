@@ -5,7 +5,7 @@ import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
 import { portfolioItems, portfolios, products } from "../../db/schema";
 import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
-import { etagFor, isNotModified } from "../../lib/etag";
+import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -99,8 +99,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const product = await findProduct(c.var.db, c.req.valid("param").id);
   if (!product) throw notFound();
-  c.header("ETag", etagFor(product.version));
-  if (isNotModified(c, product.version)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, etagFor(product.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(product, Status.OK);
 };
 

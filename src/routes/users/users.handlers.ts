@@ -7,7 +7,7 @@ import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
 import { type UserRole, users } from "../../db/schema";
 import { updateVersioned } from "../../db/versioned-update";
-import { etagFor, isNotModified } from "../../lib/etag";
+import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
@@ -100,8 +100,7 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   if (!SEES_ALL_USERS.includes(role) && id !== userId) throw notFound();
   const user = await findUser(c.var.db, id);
   if (!user) throw notFound();
-  c.header("ETag", etagFor(user.version));
-  if (isNotModified(c, user.version)) return c.body(null, Status.NOT_MODIFIED);
+  if (notModified(c, etagFor(user.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(user, Status.OK);
 };
 
