@@ -99,13 +99,16 @@ describe("POST /api/v1/auth/login", () => {
     expect((await login(user.email)).status).toBe(200);
   });
 
-  it("failed sign-ins do not change the user's version (an admin's If-Match stays valid)", async () => {
+  it("a failed sign-in keeps the user's version (an admin's If-Match stays valid); locking is a new version", async () => {
     const user = await createUser();
+    const row = () =>
+      env.DB.prepare("select version, failed_login_count from users where id = ?")
+        .bind(user.id)
+        .first();
     await login(user.email, "wrong password");
-    const row = await env.DB.prepare("select version, failed_login_count from users where id = ?")
-      .bind(user.id)
-      .first();
-    expect(row).toEqual({ version: 1, failed_login_count: 1 });
+    expect(await row()).toEqual({ version: 1, failed_login_count: 1 });
+    for (let i = 0; i < 9; i++) await login(user.email, "wrong password");
+    expect(await row()).toEqual({ version: 2, failed_login_count: 0 });
   });
 
   it("counts only consecutive failures: a success resets the count", async () => {

@@ -14,7 +14,6 @@ import { sha256Hex, toBase64Url } from "../lib/encoding";
  */
 export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
 export const SESSION_IDLE_SECONDS = 7 * 24 * 3600;
-const USER_AGENT_MAX = 200;
 
 export interface SessionRecord {
   userId: string;
@@ -34,6 +33,8 @@ interface RefreshRecord {
   userId: string;
   sessionId: string;
   generation: number;
+  /** The session's absolute end: no token of the family outlives it. */
+  expiresAt: string;
 }
 
 export interface ClientInfo {
@@ -64,11 +65,18 @@ function sessionProblem(session: SessionRecord, now: number): "revoked" | "expir
   return null;
 }
 
+/**
+ * Session and refresh records live until the session's absolute end, even once revoked
+ * or retired: a revoked or retired record is what turns a replayed token into a 401
+ * instead of a fresh start. KV needs at least 60 s of life.
+ */
+const until = (expiresAt: string) => ({
+  expiration: Math.max(seconds(expiresAt), Math.floor(Date.now() / 1000) + 60),
+});
+
 async function putSession(kv: KVNamespace, session: SessionRecord): Promise<void> {
-  // Kept until the session's absolute end even once revoked: a revoked record is what
-  // turns a replayed token into a 401 instead of a fresh start.
   await kv.put(sessionKey(session.userId, session.sessionId), JSON.stringify(session), {
-    expiration: Math.max(seconds(session.expiresAt), Math.floor(Date.now() / 1000) + 60),
+    ...until(session.expiresAt),
     metadata: session,
   });
 }
@@ -84,14 +92,13 @@ async function issueRefreshToken(
     userId: session.userId,
     sessionId: session.sessionId,
     generation: session.generation,
+    expiresAt: session.expiresAt,
   };
-  const now = Math.floor(Date.now() / 1000);
-  // KV needs at least 60 s of life; the session check decides validity anyway.
-  const expiration = Math.max(seconds(session.expiresAt), now + 60);
   await Promise.all([
-    kv.put(refreshKey(tokenHash), JSON.stringify(refreshRecord), { expiration }),
+    kv.put(refreshKey(tokenHash), JSON.stringify(refreshRecord), until(session.expiresAt)),
     putSession(kv, record),
   ]);
+  const now = Math.floor(Date.now() / 1000);
   const refreshExpiresIn = Math.min(SESSION_IDLE_SECONDS, seconds(session.expiresAt) - now);
   return { session: record, refreshToken, refreshExpiresIn };
 }
@@ -111,7 +118,7 @@ export async function createSession(
     lastUsedAt: now,
     expiresAt: new Date(Date.now() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
     ip: client.ip,
-    userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+    userAgent: client.userAgent,
     revokedAt: null,
   });
 }
@@ -161,7 +168,7 @@ export async function rotateRefreshToken(
     generation: session.generation + 1,
     lastUsedAt: nowIso(),
     ip: client.ip ?? session.ip,
-    userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) ?? session.userAgent,
+    userAgent: client.userAgent ?? session.userAgent,
   });
 }
 

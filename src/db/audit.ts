@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { clientIp, clientUserAgent } from "../lib/client-info";
+import { clientInfo } from "../lib/client-info";
 import { uuidv7 } from "../lib/ids";
 import { auditEvents } from "./schema";
 
@@ -24,8 +24,7 @@ function auditRow(c: Context, entry: AuditEntry): typeof auditEvents.$inferInser
     entityType: entry.entityType,
     entityId: entry.entityId,
     requestId: c.get("requestId"),
-    ip: clientIp(c),
-    userAgent: clientUserAgent(c),
+    ...clientInfo(c),
     changes: entry.changes ?? null,
   };
 }

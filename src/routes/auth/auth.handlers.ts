@@ -18,7 +18,7 @@ import {
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
 import { audit } from "../../db/audit";
 import { users } from "../../db/schema";
-import { clientIp, clientUserAgent } from "../../lib/client-info";
+import { clientInfo, clientIp } from "../../lib/client-info";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -46,8 +46,6 @@ const invalidRefreshToken = () =>
     headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
   });
 
-const client = (c: Context) => ({ ip: clientIp(c), userAgent: clientUserAgent(c) });
-
 type Account = typeof users.$inferSelect;
 
 /** 429 while the account is locked after too many wrong passwords. */
@@ -62,18 +60,21 @@ function assertNotLocked(account: Account | undefined, now: number) {
 /**
  * Counts a wrong password (at sign-in, or as the current password of a change). The
  * failure that reaches the limit starts the lock and restarts the count, so after the
- * lock it takes another full run of failures to lock again. Sign-in bookkeeping does not
- * bump the user's version: strangers' failed attempts must not make an admin's If-Match
- * stale. SET sees the old row, so both CASEs test the same count.
+ * lock it takes another full run of failures to lock again. Only locking is a new
+ * version of the user: counting each stranger's failed attempt as one would make an
+ * admin's If-Match stale at will. SET sees the old row, so every CASE tests one count.
  */
 function countFailure(c: Context, accountId: string, now: number) {
   const reachesLimit = sql`${users.failedLoginCount} + 1 >= ${MAX_FAILED_LOGINS}`;
+  const at = new Date(now).toISOString();
   const lockUntil = new Date(now + LOCKOUT_SECONDS * 1000).toISOString();
   return c.var.db
     .update(users)
     .set({
       failedLoginCount: sql`case when ${reachesLimit} then 0 else ${users.failedLoginCount} + 1 end`,
       lockedUntil: sql`case when ${reachesLimit} then ${lockUntil} else ${users.lockedUntil} end`,
+      version: sql`case when ${reachesLimit} then ${users.version} + 1 else ${users.version} end`,
+      updatedAt: sql`case when ${reachesLimit} then ${at} else ${users.updatedAt} end`,
     })
     .where(eq(users.id, accountId));
 }
@@ -147,6 +148,8 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
         failedLoginCount: 0,
         lockedUntil: null,
         lastLoginAt: new Date(now).toISOString(),
+        // Clearing a (lapsed) lock is a new version, as setting it was.
+        version: sql`case when ${users.lockedUntil} is null then ${users.version} else ${users.version} + 1 end`,
         // Hashes made at a lower cost are upgraded while the password is at hand.
         ...(needsRehash(account.passwordHash) && { passwordHash: await hashPassword(password) }),
       })
@@ -160,7 +163,7 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
       changes: { sessionId: { before: null, after: sessionId } },
     }),
   ]);
-  const issued = await createSession(c.env.SESSIONS, account.id, sessionId, client(c));
+  const issued = await createSession(c.env.SESSIONS, account.id, sessionId, clientInfo(c));
   c.set("userId", account.id);
   return c.json(await tokenPair(c, user!, issued), Status.OK);
 };
@@ -168,7 +171,7 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   const { refreshToken } = c.req.valid("json");
   const kv = c.env.SESSIONS;
-  const result = await rotateRefreshToken(kv, refreshToken, client(c));
+  const result = await rotateRefreshToken(kv, refreshToken, clientInfo(c));
   if ("failure" in result) {
     if (result.failure === "reused" && result.session) {
       await audit(c, {
