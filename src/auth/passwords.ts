@@ -20,6 +20,12 @@ const encoder = new TextEncoder();
 /** NFC so the same password typed on two keyboards hashes the same (NIST SP 800-63B). */
 const normalise = (password: string) => password.normalize("NFC");
 
+/** Length as the policy counts it: Unicode code points of the NFC form. */
+export const passwordLength = (password: string) => [...normalise(password)].length;
+
+/** How a password is looked up in the common-password list: NFC, lower-cased. */
+export const commonPasswordKey = (password: string) => normalise(password).toLowerCase();
+
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey(
     "raw",
@@ -90,13 +96,12 @@ export function dummyPasswordHash(): Promise<string> {
  * the broken rule, or null.
  */
 export function passwordPolicyViolation(password: string, email: string): string | null {
-  const normalised = normalise(password);
-  const length = [...normalised].length;
+  const length = passwordLength(password);
   if (length < PASSWORD_MIN_LENGTH) {
     return `Use at least ${PASSWORD_MIN_LENGTH} characters (a passphrase of a few words works well)`;
   }
   if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters`;
-  const lower = normalised.toLowerCase();
+  const lower = commonPasswordKey(password);
   if (commonPasswords.has(lower))
     return "This password is among the most common ones; choose another";
   if (lower === email.trim().toLowerCase()) return "The password must not be your email address";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { renderCommonPasswords, SOURCE, TARGET } from "../../scripts/build-common-passwords.mjs";
+import { renderCommonPasswords, SOURCE, TARGET } from "../../scripts/build-common-passwords";
 import { passwordPolicyViolation } from "../../src/auth/passwords";
 
 describe("common password list", () => {

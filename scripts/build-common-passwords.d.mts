@@ -1,3 +1,0 @@
-export const SOURCE: URL;
-export const TARGET: URL;
-export function renderCommonPasswords(): Promise<string>;
