@@ -3,6 +3,7 @@ import { and, eq, lt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import { sha256Hex } from "../lib/encoding";
+import { etagFor } from "../lib/etag";
 import * as Status from "../lib/http-status";
 import { ApiError } from "../lib/problem";
 import { uniqueViolation } from "./errors";
@@ -34,10 +35,10 @@ export const IdempotencyKeyHeaderSchema = z.object({
     }),
 });
 
-export interface Created<T> {
+export interface Created<T extends { version: number }> {
+  /** The new resource as the response shows it; its version becomes the ETag. */
   body: T;
   location: string;
-  version: number;
 }
 
 const hashRequest = async (c: Context) =>
@@ -74,14 +75,14 @@ export async function replayRecorded(c: Context): Promise<Response | undefined> 
  * Runs a create's batch and answers 201 with Location and ETag, honouring an
  * Idempotency-Key when the client sent one.
  */
-export async function commitCreate<T>(
+export async function commitCreate<T extends { version: number }>(
   c: Context,
   created: Created<T>,
   statements: BatchItem<"sqlite">[],
 ): Promise<Response> {
   const db = c.var.db;
   const text = JSON.stringify(created.body);
-  const headers = { Location: created.location, ETag: `"${created.version}"` };
+  const headers = { Location: created.location, ETag: etagFor(created.body.version) };
   const key = c.req.header("Idempotency-Key");
 
   if (key === undefined) {

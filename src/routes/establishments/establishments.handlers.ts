@@ -60,8 +60,9 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     throw unknownPortfolio();
   }
   const now = new Date().toISOString();
+  // A seller who adds a store is the one who visits it.
   const sellerIds = role === "seller" ? [userId] : [];
-  const { sellerIds: _s, ...row }: Establishment = {
+  const row = {
     id: uuidv7(),
     name: body.name,
     taxId: body.taxId ?? null,
@@ -77,14 +78,13 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     version: 1,
     createdAt: now,
     updatedAt: now,
-    sellerIds,
   };
+  const establishment: Establishment = { ...row, sellerIds };
   return commitCreate(
     c,
-    { body: { ...row, sellerIds }, location: `${API_BASE}/establishments/${row.id}`, version: 1 },
+    { body: establishment, location: `${API_BASE}/establishments/${row.id}` },
     [
       db.insert(establishments).values(row),
-      // A seller who adds a store is the one who visits it.
       ...sellerIds.map((sellerId) =>
         db
           .insert(establishmentSellers)

@@ -106,23 +106,19 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     position: item.position ?? index,
     addedAt: now,
   }));
-  return commitCreate(
-    c,
-    { body: portfolio, location: `${API_BASE}/portfolios/${portfolio.id}`, version: 1 },
-    [
-      db.insert(portfolios).values(row),
-      // D1 binds at most 100 parameters per statement: many inserts, one atomic batch.
-      ...chunkRowsForInsert(portfolioItems, itemRows).map((chunk) =>
-        db.insert(portfolioItems).values(chunk),
-      ),
-      audit(c, {
-        action: "portfolio.created",
-        entityType: "portfolio",
-        entityId: portfolio.id,
-        changes: diff({}, { name: portfolio.name, itemCount: items.length }),
-      }),
-    ],
-  ).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+  return commitCreate(c, { body: portfolio, location: `${API_BASE}/portfolios/${portfolio.id}` }, [
+    db.insert(portfolios).values(row),
+    // D1 binds at most 100 parameters per statement: many inserts, one atomic batch.
+    ...chunkRowsForInsert(portfolioItems, itemRows).map((chunk) =>
+      db.insert(portfolioItems).values(chunk),
+    ),
+    audit(c, {
+      action: "portfolio.created",
+      entityType: "portfolio",
+      entityId: portfolio.id,
+      changes: diff({}, { name: portfolio.name, itemCount: items.length }),
+    }),
+  ]).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {

@@ -48,19 +48,15 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     createdAt: now,
     updatedAt: now,
   };
-  return commitCreate(
-    c,
-    { body: product, location: `${API_BASE}/products/${product.id}`, version: 1 },
-    [
-      c.var.db.insert(products).values(product),
-      audit(c, {
-        action: "product.created",
-        entityType: "product",
-        entityId: product.id,
-        changes: diff({}, { sku: product.sku, name: product.name, price: product.price }),
-      }),
-    ],
-  ).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+  return commitCreate(c, { body: product, location: `${API_BASE}/products/${product.id}` }, [
+    c.var.db.insert(products).values(product),
+    audit(c, {
+      action: "product.created",
+      entityType: "product",
+      entityId: product.id,
+      changes: diff({}, { sku: product.sku, name: product.name, price: product.price }),
+    }),
+  ]).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {

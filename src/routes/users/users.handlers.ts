@@ -54,7 +54,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     updatedAt: now,
   };
   const passwordHash = await hashPassword(password);
-  return commitCreate(c, { body: user, location: `${API_BASE}/users/${user.id}`, version: 1 }, [
+  return commitCreate(c, { body: user, location: `${API_BASE}/users/${user.id}` }, [
     c.var.db.insert(users).values({ ...user, passwordHash }),
     audit(c, {
       action: "user.created",
