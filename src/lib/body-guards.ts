@@ -16,6 +16,8 @@ export const limitBodySize = bodyLimit({
 });
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+/** The spellings the validator reads as they are; only others are rewritten. */
+const PLAIN_JSON_HEADER = /^application\/([a-z.-]+\+)?json(; ?charset=utf-8)?$/;
 
 function hasBody(request: Request): boolean {
   if (request.body === null) return false;
@@ -37,7 +39,7 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
         detail: `Send the body as application/json (got ${mediaType === "" ? "no Content-Type" : JSON.stringify(mediaType.slice(0, 100))})`,
       });
     }
-    if (header !== "application/json") {
+    if (!PLAIN_JSON_HEADER.test(header)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set("Content-Type", "application/json");
       c.req.raw = new Request(c.req.raw, { headers });
