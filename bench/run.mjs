@@ -422,10 +422,7 @@ async function main() {
         d1RoundTrips: roundTripsOf(probe),
         floorRps: floorResult?.rps ?? null,
         floorRatio: floorResult ? Math.round((measured.rps / floorResult.rps) * 100) / 100 : null,
-        ...(floorResult && {
-          floorP50Ms: floorResult.p50Ms,
-          floorErrors: floorResult.errors + floorResult.serverErrors,
-        }),
+        ...(floorResult && { floorErrors: floorResult.errors + floorResult.serverErrors }),
       });
       console.log(`${measured.rps} req/s`);
     }
@@ -447,7 +444,7 @@ async function main() {
         mode: SHORT ? "short" : "full",
       },
       bundle,
-      scenarios: scenarios.map(({ serverErrors, floorP50Ms, floorErrors, ...s }) => s),
+      scenarios: scenarios.map(({ serverErrors, floorErrors, ...s }) => s),
     };
     writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
 
