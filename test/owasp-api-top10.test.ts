@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
-import { actor, createUser, login } from "./support/auth";
+import { actor, createUser, freshIp, inOneRateLimitWindow, login } from "./support/auth";
 import { call, expectProblem, jsonBody } from "./support/http";
 
 /** OWASP API Security Top 10 (2023): at least one named test for each item that applies. */
@@ -20,7 +20,7 @@ describe("API1:2023 Broken Object Level Authorization", () => {
     );
     for (const response of [
       await mine.get(`/establishments/${store.id}`),
-      await mine.patch(`/establishments/${store.id}`, { name: "x" }),
+      await mine.patch(`/establishments/${store.id}`, { address: "Calle 1 # 2-3" }),
       await mine.get(`/establishments/${store.id}/portfolio`),
       await mine.get(`/establishments/${store.id}/sellers`),
     ]) {
@@ -121,12 +121,14 @@ describe("API4:2023 Unrestricted Resource Consumption", () => {
       "validation-error",
     );
     const user = await createUser();
-    const ip = "10.250.0.1";
+    const ip = freshIp();
+    // The limiter counts in fixed windows of the real clock: all 61 sign-ins must share one.
+    await inOneRateLimitWindow();
     for (let i = 0; i < 60; i++) expect((await login(user.email, undefined, ip)).status).toBe(200);
     const limited = await login(user.email, undefined, ip);
     await expectProblem(limited, 429, "rate-limited");
     expect(limited.headers.get("Retry-After")).toBe("60");
-  });
+  }, 45_000);
 });
 
 describe("API5:2023 Broken Function Level Authorization", () => {
@@ -144,7 +146,8 @@ describe("API6:2023 Unrestricted Access to Sensitive Business Flows", () => {
   it("a retried create cannot duplicate business records (Idempotency-Key)", async () => {
     const api = client((await actor("admin")).headers);
     const body = newProduct();
-    const headers = { "Idempotency-Key": crypto.randomUUID() };
+    // A fixed key: storage is per test file, so it is fresh on every run.
+    const headers = { "Idempotency-Key": "owasp-api6-retried-create" };
     await Promise.all([api.post("/products", body, headers), api.post("/products", body, headers)]);
     const row = await env.DB.prepare("select count(*) as n from products where sku = ?")
       .bind(body.sku)
@@ -190,11 +193,119 @@ describe("API8:2023 Security Misconfiguration", () => {
     expect(response.headers.has("X-Powered-By")).toBe(false);
     expect(response.headers.has("Access-Control-Allow-Origin")).toBe(false);
   });
+});
 
-  it("answers errors without stack traces or SQL", async () => {
+/** A cursor as an attacker would forge one: base64url of whatever bytes they like. */
+const forgedCursor = (content: unknown) =>
+  btoa(
+    String.fromCharCode(
+      ...(content instanceof Uint8Array
+        ? content
+        : new TextEncoder().encode(
+            typeof content === "string" ? content : JSON.stringify(content),
+          )),
+    ),
+  )
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+
+describe("API8:2023 Security Misconfiguration: injection through a well-formed cursor", () => {
+  // Names chosen so a cursor value of "M' OR 1=1 --" falls between them: ' (0x27) sorts
+  // before every letter, so only names from "Ma…" on come after it.
+  const names = ["Alfa", "Bravo", "Lima", "Mango", "Mike", "Oscar", "Zulu"];
+
+  async function catalogue(category: string) {
     const { headers } = await actor("admin");
-    const text = await (await call("/api/v1/products?cursor=%27%3B--", { headers })).text();
-    expect(text).not.toMatch(/SQLITE|select |at \w+ \(|node_modules/i);
+    const api = client(headers);
+    const made: { id: string; name: string }[] = [];
+    for (const name of names) {
+      made.push(await created(await api.post("/products", newProduct({ category, name }))));
+    }
+    // Another category: a cursor that escaped the WHERE clause would show these rows.
+    await created(await api.post("/products", newProduct({ category: `${category}-other` })));
+    return { headers, made };
+  }
+
+  it("binds a sort value carrying SQL as data: the page is exactly the keyset page after it", async () => {
+    const category = "owasp-cursor-sql";
+    const { headers, made } = await catalogue(category);
+    for (const [sort, value, id] of [
+      ["name", "M' OR 1=1 --", "' OR '1'='1"],
+      ["-name", "Mz'); DROP TABLE products; --", "x"],
+      ["name", "Mike", `${made.find((p) => p.name === "Mike")!.id}' --`],
+      ["price", 2500, "' UNION SELECT password_hash FROM users --"],
+    ] as const) {
+      const cursor = forgedCursor([sort, value, id]);
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]{1,1024}$/); // it passes the cursor's own syntax
+      const response = await call(
+        `/api/v1/products?category=${category}&sort=${sort}&limit=100&cursor=${cursor}`,
+        { headers },
+      );
+      expect(response.status, `${sort} ${value}`).toBe(200);
+      const page = (await response.json()) as {
+        data: { id: string; name: string; category: string }[];
+        nextCursor: string | null;
+      };
+      const field = sort.replace("-", "") as "name" | "price";
+      const key = (p: { id: string; name: string }) => (field === "name" ? p.name : 2500);
+      const after = (p: { id: string; name: string }) => {
+        const order = key(p) < value ? -1 : key(p) > value ? 1 : p.id < id ? -1 : p.id > id ? 1 : 0;
+        return sort.startsWith("-") ? order < 0 : order > 0;
+      };
+      const expected = made
+        .filter(after)
+        .sort((a, b) => {
+          const order = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1;
+          return sort.startsWith("-") ? -order : order;
+        })
+        .map((p) => p.id);
+      expect(
+        page.data.map((p) => p.id),
+        `${sort} ${value}`,
+      ).toEqual(expected);
+      expect(page.data.every((p) => p.category === category)).toBe(true);
+      expect(page.nextCursor).toBeNull();
+    }
+    // The payloads did nothing to the schema or the rows.
+    const row = await env.DB.prepare("select count(*) as n from products where category = ?")
+      .bind(category)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(names.length);
+  });
+
+  it("rejects hostile content inside a decodable cursor with a 400 on query.cursor, never a 500", async () => {
+    const { headers } = await actor("admin");
+    const hostile: [label: string, sort: string, cursor: string][] = [
+      ["a string for a numeric sort key", "price", forgedCursor(["price", "' OR 1=1 --", "x"])],
+      ["a number for a text sort key", "name", forgedCursor(["name", 1, "x"])],
+      ["a fraction for an integer sort key", "price", forgedCursor(["price", 0.5, "x"])],
+      ["an object as the sort key", "name", forgedCursor(["name", { $gt: "" }, "x"])],
+      ["null as the sort key", "name", forgedCursor(["name", null, "x"])],
+      ["a number as the id", "name", forgedCursor(["name", "a", 1])],
+      ["an empty id", "name", forgedCursor(["name", "a", ""])],
+      ["an extra element", "name", forgedCursor(["name", "a", "x", "' OR 1=1 --"])],
+      ["too few elements", "name", forgedCursor(["name", "a"])],
+      [
+        "an object with extra fields",
+        "name",
+        forgedCursor({ sort: "name", value: "a", id: "x", admin: true }),
+      ],
+      ["a JSON string", "name", forgedCursor(JSON.stringify("name"))],
+      ["a JSON number", "name", forgedCursor(42)],
+      ["valid base64url of non-JSON", "name", forgedCursor("SELECT * FROM users; --")],
+      ["bytes that are not UTF-8", "name", forgedCursor(new Uint8Array([0x5b, 0xff, 0xfe, 0x5d]))],
+      ["another sort's name as SQL", "name", forgedCursor(["name; DROP TABLE products", "a", "x"])],
+      ["an over-long cursor", "name", forgedCursor(["name", "x".repeat(2000), "x"])],
+    ];
+    for (const [label, sort, cursor] of hostile) {
+      const response = await call(`/api/v1/products?sort=${sort}&cursor=${cursor}`, { headers });
+      expect(response.status, label).toBe(400);
+      const text = await response.clone().text();
+      expect(text, label).not.toMatch(/SQLITE|select |DROP TABLE|at \w+ \(|node_modules/i);
+      const body = await expectProblem(response, 400, "validation-error");
+      expect(body.errors, label).toEqual([{ path: "query.cursor", message: expect.any(String) }]);
+    }
   });
 });
 

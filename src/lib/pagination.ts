@@ -22,11 +22,21 @@ interface CursorPayload {
   id: string;
 }
 
-const CursorPayloadSchema = z.strictObject({
-  sort: z.string(),
-  value: z.union([z.string(), z.number()]),
-  id: z.string().min(1),
-});
+const anySortValue = z.union([z.string(), z.number()]);
+
+/** Exactly `[sort, value, id]`: a cursor with more or fewer parts was not made here. */
+const CursorTupleSchema = z.tuple([z.string(), anySortValue, z.string().min(1)]);
+
+/**
+ * The sort value a cursor may carry for a column: the column's own type, so a forged
+ * cursor cannot compare an integer column with text (or text with a number).
+ */
+function sortValueFor(column: SQLiteColumn): z.ZodType<SortValue> {
+  if (column.columnType === "SQLiteInteger") return z.number().int();
+  if (column.dataType === "number") return z.number();
+  if (column.dataType === "string") return z.string();
+  return anySortValue;
+}
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -41,18 +51,37 @@ const invalidCursor = (message: string) =>
     errors: [{ path: "query.cursor", message }],
   });
 
-export function decodeCursor(cursor: string, sort: string): CursorPayload {
+/**
+ * Reads a cursor back. Everything in it came from the client, so it is checked as strictly
+ * as a body: base64url of UTF-8 JSON, exactly `[sort, value, id]`, the value of the sort
+ * column's type. `sorts` lists the sorts of this list; only those are named in an error,
+ * so the message never echoes what the client made up.
+ */
+export function decodeCursor(
+  cursor: string,
+  sort: string,
+  value: z.ZodType<SortValue> = anySortValue,
+  sorts: readonly string[] = [sort],
+): CursorPayload {
   let payload: CursorPayload;
   try {
     if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new Error("not base64url");
-    const [cursorSort, value, id] = JSON.parse(
-      textDecoder.decode(fromBase64Url(cursor)),
-    ) as unknown[];
-    payload = CursorPayloadSchema.parse({ sort: cursorSort, value, id });
+    const json: unknown = JSON.parse(textDecoder.decode(fromBase64Url(cursor)));
+    const [cursorSort, cursorValue, id] = CursorTupleSchema.parse(json);
+    payload = { sort: cursorSort, value: cursorValue, id };
   } catch {
     throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");
   }
-  if (payload.sort !== sort) throw invalidCursor(`This cursor was made for sort=${payload.sort}`);
+  if (payload.sort !== sort) {
+    throw invalidCursor(
+      sorts.includes(payload.sort)
+        ? `This cursor was made for sort=${payload.sort}`
+        : "This cursor was not made for this list",
+    );
+  }
+  if (!value.safeParse(payload.value).success) {
+    throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");
+  }
   return payload;
 }
 
@@ -111,7 +140,9 @@ export function keyset<F extends string>({ sort, cursor, columns, id }: KeysetOp
   const field = (descending ? sort.slice(1) : sort) as F;
   const column = columns[field];
   const order = descending ? desc : asc;
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
+  const sorts = Object.keys(columns).flatMap((f) => [f, `-${f}`]);
+  const after =
+    cursor === undefined ? undefined : decodeCursor(cursor, sort, sortValueFor(column), sorts);
   return {
     // A row-value comparison, (field, id) > (value, id), lets SQLite seek straight into the
     // (field, id) index instead of scanning past the earlier pages.

@@ -8,9 +8,26 @@ import { call, jsonBody } from "./http";
 export const PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
 
-/** A distinct client IP per call, so the per-IP login limit only bites where a test wants it. */
-export const randomIp = () =>
-  `10.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 254) + 1}`;
+/**
+ * A client IP no other call in this test file gets, so per-network limits bite only where
+ * a test wants them: counted, not random. (The per-IP limiter may be shared across test
+ * files, so each file starts its count at a different place.)
+ */
+let ipCount = crypto.getRandomValues(new Uint32Array(1))[0]! % 2 ** 20;
+export const freshIp = () => {
+  ipCount = (ipCount + 1) % 2 ** 24;
+  return `10.${ipCount >> 16}.${(ipCount >> 8) & 0xff}.${ipCount & 0xff}`;
+};
+
+/**
+ * Waits, when needed, so that the next ~20 s fall inside one window of the local
+ * `[[ratelimits]]` binding: it counts in fixed 60 s windows of the real clock, and a test
+ * that straddles a window's end would see its count restart.
+ */
+export async function inOneRateLimitWindow() {
+  const intoWindow = Date.now() % 60_000;
+  if (intoWindow > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindow));
+}
 
 export async function createUser(
   overrides: Partial<typeof users.$inferInsert> & { role?: UserRole } = {},
@@ -41,7 +58,7 @@ export interface TokenPair {
   user: { id: string; role: string; email: string; version: number };
 }
 
-export function login(email: string, password = PASSWORD, ip = randomIp()) {
+export function login(email: string, password = PASSWORD, ip = freshIp()) {
   return call(
     "/api/v1/auth/login",
     jsonBody({ email, password }, { headers: { "CF-Connecting-IP": ip } }),
