@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { d1Session } from "./db/client";
 import { limitBodySize, requireJsonBody } from "./lib/body-guards";
 import { createRouter } from "./lib/create-router";
+import { causeMessages, describeError } from "./lib/error-log";
 import * as Status from "./lib/http-status";
 import { API_BASE, registerOpenApi } from "./lib/openapi";
 import { ApiError, problemKindFor, problemResponse } from "./lib/problem";
@@ -106,7 +107,8 @@ export function createApp() {
         error.status === Status.BAD_REQUEST ? "The request body is not valid JSON" : error.message;
       return problemResponse(c, kind, { detail });
     }
-    const unavailable = error instanceof Error && DEPENDENCY_FAILURE.test(error.message);
+    // Read through the cause chain: a failed query's own message carries its bound values.
+    const unavailable = causeMessages(error).some((message) => DEPENDENCY_FAILURE.test(message));
     // A 500 is a bug, a 503 an outage: log either with the request id, answer without internals.
     console.error(
       JSON.stringify({
@@ -115,8 +117,7 @@ export function createApp() {
         requestId: c.get("requestId"),
         method: c.req.method,
         path: c.req.path,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        stack: error instanceof Error ? error.stack : undefined,
+        ...describeError(error),
       }),
     );
     if (unavailable) {

@@ -1,10 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, like, or } from "drizzle-orm";
+import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createApp } from "../../src/app";
 import { products } from "../../src/db/schema";
 import { assertIfMatch, etagFor, notModified } from "../../src/lib/etag";
 import { keyset, listQuerySchema } from "../../src/lib/pagination";
 import { ApiError } from "../../src/lib/problem";
+
+/** A table no migration creates: a query on it fails inside D1, after Drizzle bound the values. */
+const missingTable = sqliteTable("probe_missing_table", {
+  email: text("email").notNull(),
+  name: text("name").notNull(),
+});
 
 /**
  * The real app plus a few routes that exercise the shared skeleton (validation hook,
@@ -103,6 +110,30 @@ export function createProbeApp() {
       return c.body(null, 204);
     },
   );
+
+  // Real failing Drizzle queries whose bound values are request data (a body field and a
+  // search term), as a handler with a bug would run them.
+  app.post("/api/v1/probe/failing-query", async (c) => {
+    const { email } = await c.req.json<{ email: string }>();
+    const q = c.req.query("q") ?? "";
+    if (c.req.query("fail") === "constraint") {
+      // products_unit_check rejects the unit: a constraint failure, not a missing table.
+      await c.var.db.insert(products).values({
+        id: `probe-${crypto.randomUUID()}`,
+        sku: `PROBE-${crypto.randomUUID()}`,
+        name: q,
+        category: email,
+        unit: email as "unit",
+        price: 1,
+      });
+    } else {
+      await c.var.db
+        .select()
+        .from(missingTable)
+        .where(or(eq(missingTable.email, email), like(missingTable.name, `%${q}%`)));
+    }
+    return c.body(null, 204);
+  });
 
   app.get("/api/v1/probe/boom", () => {
     throw new Error("SQLITE_ERROR: near 'select password_hash from users': syntax error");
