@@ -104,6 +104,43 @@ describe("413 and 415 body guards", () => {
     await expectProblem(response, 413, "payload-too-large");
   });
 
+  it("reads a streamed body over 1 MiB to its end before the 413", async () => {
+    // Half-read, the upload breaks the next request under `wrangler dev` (test/e2e/body-limit).
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    let chunksLeft = 48;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (chunksLeft === 0) return controller.close();
+        controller.enqueue(chunk);
+        chunksLeft--;
+      },
+    });
+    const response = await callProbe("/api/v1/probe/items", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: stream,
+    });
+    await expectProblem(response, 413, "payload-too-large");
+    expect(chunksLeft).toBe(0);
+  });
+
+  it("passes a streamed body under 1 MiB on to the validator", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"name":"a",'));
+        controller.enqueue(new TextEncoder().encode('"price":1}'));
+        controller.close();
+      },
+    });
+    const response = await callProbe("/api/v1/probe/items", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: stream,
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ name: "a", price: 1 });
+  });
+
   it("accepts a body of exactly 1 MiB past the guard (then validates it)", async () => {
     const filler = "x".repeat(1024 * 1024 - JSON.stringify({ name: "", price: 1 }).length);
     const body = JSON.stringify({ name: filler, price: 1 });

@@ -1,18 +1,57 @@
-import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./problem";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** 413 for bodies over 1 MiB, by Content-Length or by counting a streamed body. */
-export const limitBodySize = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError("payload-too-large", {
-      detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
-    });
-  },
+const tooLarge = () =>
+  new ApiError("payload-too-large", {
+    detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
+  });
+
+/**
+ * Reads a body to its end and drops it. A request answered with its body half-read breaks
+ * the next request under `wrangler dev` (503 "Your worker restarted mid-request"): its
+ * proxy reuses the connection the upload is still on (workerd#1741). `cancel()` does not
+ * help, and wrangler's own dev-only drain skips a body that was already read from.
+ */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  while (!(await reader.read()).done) {}
+}
+
+/**
+ * A streamed body, counted up to the limit. Over it, the rest is discarded before the 413
+ * (the platform's upload cap bounds that read); hono/body-limit stops mid-stream instead.
+ */
+async function readWithinLimit(body: ReadableStream<Uint8Array>): Promise<Blob> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await discard(reader);
+      throw tooLarge();
+    }
+    chunks.push(read.value);
+  }
+  return new Blob(chunks);
+}
+
+/**
+ * 413 for bodies over 1 MiB, by Content-Length (nothing read) or by counting a streamed
+ * body, which is then passed on as the bytes read.
+ */
+export const limitBodySize = createMiddleware<AppEnv>(async (c, next) => {
+  const { body, headers } = c.req.raw;
+  if (body === null) return next();
+  const length = headers.get("Content-Length");
+  if (length !== null && !headers.has("Transfer-Encoding")) {
+    if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
+    return next();
+  }
+  c.req.raw = new Request(c.req.raw, { body: await readWithinLimit(body) });
+  await next();
 });
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -42,7 +81,13 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     if (!PLAIN_JSON_HEADER.test(header)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set("Content-Type", "application/json");
-      c.req.raw = new Request(c.req.raw, { headers });
+      const copy = new Request(c.req.raw, { headers });
+      c.req.raw = copy;
+      await next();
+      // The copy took the body, so wrangler's dev drain sees it as read: finish it here when
+      // the answer came without reading it (a 401). At most 1 MiB, limitBodySize ran first.
+      if (copy.body !== null && !copy.bodyUsed) await discard(copy.body.getReader());
+      return;
     }
   }
   await next();
