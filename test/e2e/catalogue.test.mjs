@@ -15,17 +15,9 @@ let documented;
 before(async () => {
   execFileSync(
     "npx",
-    [
-      "tsx",
-      "scripts/user-create.ts",
-      "--email",
-      adminEmail,
-      "--password",
-      password,
-      "--role",
-      "admin",
-    ],
+    ["tsx", "scripts/user-create.ts", "--email", adminEmail, "--role", "admin", "--password-stdin"],
     {
+      input: password,
       stdio: "pipe",
     },
   );
