@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { copyDocsAssets } from "./scripts/copy-docs-assets.mjs";
-import { generateSigningKey } from "./scripts/keys.mjs";
+import { generateHmacKey, generateSigningKey } from "./scripts/keys.mjs";
 
 export default defineConfig(async () => {
   // The test database is built by the same migrations as production.
@@ -26,6 +26,7 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
+                  IDEMPOTENCY_HMAC_KEY: generateHmacKey(),
                 },
               },
             }),

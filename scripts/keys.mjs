@@ -14,3 +14,8 @@ export async function generateSigningKey() {
     publicJwk: { ...(await webcrypto.subtle.exportKey("jwk", publicKey)), ...meta },
   };
 }
+
+/** 32 random bytes, base64url: the IDEMPOTENCY_HMAC_KEY secret. */
+export function generateHmacKey() {
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+}

@@ -28,6 +28,40 @@ describe("Idempotency-Key on creates", () => {
     expect(await count(body.sku)).toBe(1);
   });
 
+  it("fingerprints the request with an HMAC under the server secret, never a plain hash of a body holding a password", async () => {
+    const api = await admin();
+    const key = `user-${crypto.randomUUID()}`;
+    const body = {
+      email: `idem-${crypto.randomUUID()}@example.co`,
+      password: "una frase larga y secreta",
+      firstName: "Ana",
+      lastName: "Pérez",
+      role: "seller",
+    };
+    expect((await api.post("/users", body, { "Idempotency-Key": key })).status).toBe(201);
+    const row = await env.DB.prepare("select * from idempotency_keys where key = ?")
+      .bind(key)
+      .first<{ request_hash: string }>();
+    const signed = `POST /api/v1/users\n${JSON.stringify(body)}`;
+    const utf8 = new TextEncoder();
+    const hex = (buffer: ArrayBuffer) =>
+      [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const hmacKey = await crypto.subtle.importKey(
+      "raw",
+      utf8.encode(env.IDEMPOTENCY_HMAC_KEY),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    expect(row?.request_hash).toBe(
+      hex(await crypto.subtle.sign("HMAC", hmacKey, utf8.encode(signed))),
+    );
+    expect(row?.request_hash).not.toBe(
+      hex(await crypto.subtle.digest("SHA-256", utf8.encode(signed))),
+    );
+    expect(JSON.stringify(row)).not.toContain(body.password);
+  });
+
   it("answers the same key with a different body with 422", async () => {
     const api = await admin();
     const key = { "Idempotency-Key": `k-${crypto.randomUUID()}` };

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, lt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
-import { sha256Hex } from "../lib/encoding";
+import { hmacSha256Hex } from "../lib/encoding";
 import { etagFor } from "../lib/etag";
 import * as Status from "../lib/http-status";
 import { ApiError } from "../lib/problem";
@@ -41,8 +41,16 @@ export interface Created<T extends { version: number }> {
   location: string;
 }
 
-const hashRequest = async (c: Context) =>
-  sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(await c.req.json())}`);
+/**
+ * The request's fingerprint: an HMAC under a server secret, never a plain hash — a body
+ * may hold a password (POST /users), and a plain SHA-256 of it kept for 7 days would be
+ * a cheap offline guessing target.
+ */
+const fingerprint = async (c: Context) =>
+  hmacSha256Hex(
+    c.env.IDEMPOTENCY_HMAC_KEY,
+    `${c.req.method} ${c.req.path}\n${JSON.stringify(await c.req.json())}`,
+  );
 
 /**
  * The stored answer for this request's Idempotency-Key, replayed (422 if the key came
@@ -58,7 +66,7 @@ export async function replayRecorded(c: Context): Promise<Response | undefined> 
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, c.var.auth.userId), eq(idempotencyKeys.key, key)));
   if (!stored || Date.parse(stored.expiresAt) < Date.now()) return undefined;
-  if (stored.requestHash !== (await hashRequest(c))) {
+  if (stored.requestHash !== (await fingerprint(c))) {
     throw new ApiError("idempotency-key-reused", {
       detail: "This Idempotency-Key was used with a different request; use a new key",
       errors: [{ path: "header.idempotency-key", message: "Already used with another request" }],
@@ -90,7 +98,7 @@ export async function commitCreate<T extends { version: number }>(
     if (first) await db.batch([first, ...rest]);
   } else {
     const userId = c.var.auth.userId;
-    const requestHash = await hashRequest(c);
+    const requestHash = await fingerprint(c);
     const now = Date.now();
     try {
       await db.batch([

@@ -9,6 +9,18 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
 }
 
+/** HMAC-SHA-256 of `text` under `key` (any string of 32+ random bytes), as hex. */
+export async function hmacSha256Hex(key: string, text: string): Promise<string> {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    utf8.encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, utf8.encode(text))));
+}
+
 export function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);

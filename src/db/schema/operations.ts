@@ -40,7 +40,10 @@ export const idempotencyKeys = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
-    /** SHA-256 of method, path and body: a reused key with another request is a 422. */
+    /**
+     * HMAC-SHA-256 (key: the IDEMPOTENCY_HMAC_KEY secret) of method, path and body: a
+     * reused key with another request is a 422.
+     */
     requestHash: text("request_hash").notNull(),
     /** HTTP status of the response to replay. */
     status: integer("status").notNull(),
