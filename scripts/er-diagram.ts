@@ -40,6 +40,21 @@ export const relationshipMeanings: Record<string, { label: string; meaning: stri
     meaning:
       "A user's Idempotency-Key records: a retried create replays the first response instead of creating twice.",
   },
+  "sessions.user_id": {
+    label: "signs in as",
+    meaning:
+      "A user's sessions (refresh-token families): the current token's hash, lifetimes and revocation, changed only by conditional UPDATEs; the tokens themselves are looked up in KV.",
+  },
+  "sign_in_throttles.user_id": {
+    label: "is throttled in",
+    meaning:
+      "A user's sign-in buckets: one per known network and `*` for all others, each allowing 10 password evaluations per 15 minutes.",
+  },
+  "known_networks.user_id": {
+    label: "signed in from",
+    meaning:
+      "Networks (IPv4 address or IPv6 /64) a user signed in from in the last 90 days: each gets its own sign-in bucket.",
+  },
 };
 
 const tables = allTables

@@ -1,5 +1,5 @@
 import { createApp } from "./app";
-import { purgeExpiredIdempotencyKeys } from "./db/maintenance";
+import { dailyHousekeeping } from "./db/maintenance";
 
 const app = createApp();
 
@@ -7,9 +7,7 @@ export default {
   fetch: app.fetch,
   // [triggers] crons in wrangler.toml: daily housekeeping.
   scheduled: async (_controller, env, _ctx) => {
-    const purged = await purgeExpiredIdempotencyKeys(env.DB);
-    console.log(
-      JSON.stringify({ level: "info", message: "scheduled", purgedIdempotencyKeys: purged }),
-    );
+    const purged = await dailyHousekeeping(env.DB);
+    console.log(JSON.stringify({ level: "info", message: "scheduled", purged }));
   },
 } satisfies ExportedHandler<Env>;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
 import { createApp } from "../src/app";
-import { call, expectProblem } from "./support/http";
+import { call, expectProblem, jsonBody } from "./support/http";
 
 const failing = (message: string) => () => Promise.reject(new Error(message));
 
@@ -78,10 +78,15 @@ describe("an outage of D1 or KV on any route", () => {
     expect(noD1.headers.get("Retry-After")).toBe("5");
     expect(JSON.stringify(body)).not.toContain("Network connection lost");
 
-    const noKv = await createApp().request("/api/v1/products", { headers }, {
-      ...env,
-      SESSIONS: { get: failing("KV GET failed: 503 Service Unavailable") },
-    } as unknown as Env);
+    // KV holds the refresh tokens: a refresh needs it.
+    const noKv = await createApp().request(
+      "/api/v1/auth/refresh",
+      jsonBody({ refreshToken: "A".repeat(43) }),
+      {
+        ...env,
+        SESSIONS: { get: failing("KV GET failed: 503 Service Unavailable") },
+      } as unknown as Env,
+    );
     await expectProblem(noKv, 503, "service-unavailable");
   });
 

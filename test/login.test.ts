@@ -1,6 +1,15 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { actor, createUser, login, me, PASSWORD, randomIp, type TokenPair } from "./support/auth";
+import {
+  actor,
+  createUser,
+  freshIp,
+  inOneRateLimitWindow,
+  login,
+  me,
+  PASSWORD,
+  type TokenPair,
+} from "./support/auth";
 import { call, expectProblem, jsonBody } from "./support/http";
 
 afterEach(() => vi.useRealTimers());
@@ -70,48 +79,75 @@ describe("POST /api/v1/auth/login", () => {
     expect(JSON.parse(row!.changes)).toEqual({ reason: { before: null, after: "wrong_password" } });
   });
 
-  it("locks the account for 15 minutes after 10 consecutive failures (429 + Retry-After)", async () => {
+  it("ten attempts from networks the account never used fill the shared bucket: 429 + Retry-After, then it starts over", async () => {
     const user = await createUser();
     for (let i = 0; i < 10; i++)
       expect((await login(user.email, "wrong password")).status).toBe(401);
-    const locked = await login(user.email); // even the right password
-    await expectProblem(locked, 429, "rate-limited");
-    const retryAfter = Number(locked.headers.get("Retry-After"));
+    const limited = await login(user.email); // even the right password, from yet another network
+    await expectProblem(limited, 429, "rate-limited");
+    const retryAfter = Number(limited.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThan(880);
     expect(retryAfter).toBeLessThanOrEqual(900);
 
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 901_000);
-    const after = await login(user.email);
-    expect(after.status).toBe(200);
-    expect(
-      ((await after.json()) as TokenPair & { user: { failedLoginCount: number } }).user
-        .failedLoginCount,
-    ).toBe(0);
-  });
-
-  it("after a lock ends, one more wrong password does not lock again", async () => {
-    const user = await createUser();
-    for (let i = 0; i < 10; i++) await login(user.email, "wrong password");
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 901_000);
     expect((await login(user.email, "wrong password")).status).toBe(401);
     expect((await login(user.email)).status).toBe(200);
   });
 
-  it("a failed sign-in keeps the user's version (an admin's If-Match stays valid); locking is a new version", async () => {
+  it("30 parallel wrong passwords from one client: at most 10 are evaluated, and the spray is audited once", async () => {
     const user = await createUser();
-    const row = () =>
-      env.DB.prepare("select version, failed_login_count from users where id = ?")
-        .bind(user.id)
-        .first();
-    await login(user.email, "wrong password");
-    expect(await row()).toEqual({ version: 1, failed_login_count: 1 });
-    for (let i = 0; i < 9; i++) await login(user.email, "wrong password");
-    expect(await row()).toEqual({ version: 2, failed_login_count: 0 });
+    const ip = freshIp();
+    const statuses = (
+      await Promise.all(Array.from({ length: 30 }, () => login(user.email, "wrong password", ip)))
+    ).map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    const count = (action: string) =>
+      env.DB.prepare("select count(*) as n from audit_events where entity_id = ? and action = ?")
+        .bind(user.id, action)
+        .first<{ n: number }>();
+    expect(await count("auth.login_failed")).toEqual({ n: 10 });
+    expect(await count("auth.sign_in_throttled")).toEqual({ n: 1 });
   });
 
-  it("counts only consecutive failures: a success resets the count", async () => {
+  it("the owner signs in from a network they have used while a spray from other networks is refused", async () => {
+    const user = await createUser();
+    const home = "2001:db8:77:1::10";
+    expect((await login(user.email, PASSWORD, home)).status).toBe(200);
+    const spray = await Promise.all(
+      Array.from({ length: 30 }, () => login(user.email, "Password123456!", freshIp())),
+    );
+    expect(spray.filter((response) => response.status === 401)).toHaveLength(10);
+    expect(spray.filter((response) => response.status === 429)).toHaveLength(20);
+    // The same /64 as before, another host address (phones rotate them).
+    expect((await login(user.email, PASSWORD, "2001:db8:77:1:aaaa:bbbb:cccc:dddd")).status).toBe(
+      200,
+    );
+    // A network the owner never used is still refused until the window ends.
+    expect((await login(user.email, PASSWORD, "2001:db8:99:1::10")).status).toBe(429);
+  });
+
+  it("wrong passwords from the owner's own network fill only that network's bucket", async () => {
+    const user = await createUser();
+    const home = freshIp();
+    expect((await login(user.email, PASSWORD, home)).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await login(user.email, "wrong password", home)).status).toBe(401);
+    expect((await login(user.email, PASSWORD, home)).status).toBe(429);
+    expect((await login(user.email, PASSWORD, freshIp())).status).toBe(200);
+  });
+
+  it("a failed sign-in changes nothing in the user (an admin's If-Match stays valid)", async () => {
+    const user = await createUser();
+    for (let i = 0; i < 11; i++) await login(user.email, "wrong password");
+    const row = await env.DB.prepare("select version, updated_at from users where id = ?")
+      .bind(user.id)
+      .first();
+    expect(row).toEqual({ version: 1, updated_at: expect.any(String) });
+  });
+
+  it("a correct password empties the bucket it was counted in", async () => {
     const user = await createUser();
     for (let i = 0; i < 9; i++) await login(user.email, "wrong password");
     expect((await login(user.email)).status).toBe(200);
@@ -119,26 +155,66 @@ describe("POST /api/v1/auth/login", () => {
     expect((await login(user.email)).status).toBe(200);
   });
 
-  it("support can lift a lockout at once", async () => {
+  it("support clears a seller's sign-in limits at once; only an admin may for an admin", async () => {
+    const seller = await createUser();
+    const admin = await createUser({ role: "admin" });
+    for (const target of [seller, admin]) {
+      for (let i = 0; i < 10; i++) await login(target.email, "wrong password");
+      expect((await login(target.email)).status).toBe(429);
+    }
+    const support = await actor("support");
+    const unlock = (id: string, headers: Record<string, string>) =>
+      call(`/api/v1/users/${id}/unlock`, { method: "POST", headers });
+    expect((await unlock(seller.id, support.headers)).status).toBe(204);
+    expect((await login(seller.email)).status).toBe(200);
+
+    await expectProblem(await unlock(admin.id, support.headers), 403, "forbidden");
+    expect((await login(admin.email)).status).toBe(429);
+    expect((await unlock(admin.id, (await actor("admin")).headers)).status).toBe(204);
+    expect((await login(admin.email)).status).toBe(200);
+  });
+
+  it("signs in with a 10 KB User-Agent and keeps 200 characters of it", async () => {
     const user = await createUser();
-    for (let i = 0; i < 10; i++) await login(user.email, "wrong password");
-    expect((await login(user.email)).status).toBe(429);
-    const { headers } = await actor("support");
-    const unlocked = await call(`/api/v1/users/${user.id}/unlock`, { method: "POST", headers });
-    expect(unlocked.status).toBe(200);
-    expect(await unlocked.json()).toMatchObject({ failedLoginCount: 0, lockedUntil: null });
-    expect((await login(user.email)).status).toBe(200);
+    const response = await call(
+      "/api/v1/auth/login",
+      jsonBody(
+        { email: user.email, password: PASSWORD },
+        {
+          headers: {
+            "CF-Connecting-IP": freshIp(),
+            "User-Agent": `Mozilla/5.0 ${"x".repeat(10_000)}`,
+          },
+        },
+      ),
+    );
+    expect(response.status).toBe(200);
+    const row = await env.DB.prepare("select user_agent from sessions where user_id = ?")
+      .bind(user.id)
+      .first<{ user_agent: string }>();
+    expect(row?.user_agent).toBe(`Mozilla/5.0 ${"x".repeat(188)}`);
   });
 
   it("limits attempts per client IP to 60 a minute (429 + Retry-After)", async () => {
     const user = await createUser();
-    const ip = randomIp();
+    const ip = freshIp();
+    await inOneRateLimitWindow();
     for (let i = 0; i < 60; i++) expect((await login(user.email, PASSWORD, ip)).status).toBe(200);
     const limited = await login(user.email, PASSWORD, ip);
     await expectProblem(limited, 429, "rate-limited");
     expect(limited.headers.get("Retry-After")).toBe("60");
-    expect((await login(user.email, PASSWORD, randomIp())).status).toBe(200); // another network
-  });
+    expect((await login(user.email, PASSWORD, freshIp())).status).toBe(200); // another network
+  }, 45_000);
+
+  it("counts an IPv6 client by its /64: new host addresses buy no new attempts", async () => {
+    const user = await createUser();
+    const host = (i: number) => `2001:db8:5:6:${i.toString(16)}::1`;
+    await inOneRateLimitWindow();
+    for (let i = 0; i < 60; i++)
+      expect((await login(user.email, PASSWORD, host(i))).status).toBe(200);
+    await expectProblem(await login(user.email, PASSWORD, host(60)), 429, "rate-limited");
+    expect((await login(user.email, PASSWORD, "2001:db8:5:7::1")).status).toBe(200);
+  }, 45_000);
 
   it("validates the body", async () => {
     const response = await call(

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { client, newProduct } from "./support/api";
-import { actor } from "./support/auth";
+import { actor, createUser, signIn } from "./support/auth";
 
 const keysLeft = async () =>
   (await env.DB.prepare("select count(*) as n from idempotency_keys").first<{ n: number }>())?.n;
@@ -25,5 +25,47 @@ describe("scheduled housekeeping", () => {
     expect(await keysLeft()).toBe(1);
     const left = await env.DB.prepare("select key from idempotency_keys").first<{ key: string }>();
     expect(left?.key).toBe("fresh");
+  });
+
+  it("deletes sessions ended over 30 days ago, spent sign-in windows and networks unused for 90 days; keeps the rest", async () => {
+    const user = await createUser();
+    for (let i = 0; i < 4; i++) await signIn(user.email);
+    const ids = (
+      await env.DB.prepare("select id from sessions where user_id = ? order by id")
+        .bind(user.id)
+        .all<{ id: string }>()
+    ).results.map((row) => row.id);
+    const longAgo = "2000-01-01T00:00:00.000Z";
+    await env.DB.batch([
+      env.DB.prepare("update sessions set expires_at = ? where id = ?").bind(longAgo, ids[0]),
+      env.DB.prepare(
+        "update sessions set revoked_at = ?, revoked_reason = 'logout' where id = ?",
+      ).bind(longAgo, ids[1]),
+      // Revoked today: support still sees it for a while.
+      env.DB.prepare(
+        "update sessions set revoked_at = ?, revoked_reason = 'logout' where id = ?",
+      ).bind(new Date().toISOString(), ids[2]),
+      env.DB.prepare(
+        "insert into sign_in_throttles values (?, '*', ?, 3), (?, '10.0.0.1', ?, 1)",
+      ).bind(user.id, longAgo, user.id, new Date().toISOString()),
+      env.DB.prepare("update known_networks set last_sign_in_at = ? where user_id = ?").bind(
+        longAgo,
+        user.id,
+      ),
+    ]);
+    await worker.scheduled(
+      createScheduledController({ cron: "17 3 * * *" }),
+      env,
+      createExecutionContext(),
+    );
+    const left = async (table: string, column: string) =>
+      (
+        await env.DB.prepare(`select ${column} as v from ${table} where user_id = ? order by 1`)
+          .bind(user.id)
+          .all<{ v: string }>()
+      ).results.map((row) => row.v);
+    expect(await left("sessions", "id")).toEqual([ids[2], ids[3]]);
+    expect(await left("sign_in_throttles", "bucket")).toEqual(["10.0.0.1"]);
+    expect(await left("known_networks", "network")).toEqual([]);
   });
 });

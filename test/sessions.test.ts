@@ -95,17 +95,22 @@ describe("POST /api/v1/auth/refresh", () => {
     await expectRefreshRejected(tokens.refreshToken);
   });
 
-  it("stores only hashes of refresh tokens in KV", async () => {
+  it("stores only hashes of refresh tokens, in KV and in D1", async () => {
     const { user, tokens } = await actor("seller");
     const { keys } = await env.SESSIONS.list();
-    const dump = JSON.stringify(
+    const kv = JSON.stringify(
       await Promise.all(
         keys.map(async (key) => [key.name, key.metadata, await env.SESSIONS.get(key.name)]),
       ),
     );
-    expect(dump).toContain(user.id);
-    expect(dump).not.toContain(tokens.refreshToken);
-    expect(dump).not.toContain(tokens.accessToken);
+    const d1 = JSON.stringify(
+      await env.DB.prepare("select * from sessions where user_id = ?").bind(user.id).all(),
+    );
+    for (const dump of [kv, d1]) {
+      expect(dump).toContain(user.id);
+      expect(dump).not.toContain(tokens.refreshToken);
+      expect(dump).not.toContain(tokens.accessToken);
+    }
   });
 });
 
@@ -175,7 +180,7 @@ describe("POST /api/v1/auth/password", () => {
     expect(body.errors).toEqual([{ path: "/currentPassword", message: "Incorrect password" }]);
   });
 
-  it("counts wrong current passwords towards the lock (a stolen token cannot guess)", async () => {
+  it("counts wrong current passwords in the sign-in limits (a stolen token cannot guess)", async () => {
     const { tokens } = await actor("seller");
     for (let i = 0; i < 10; i++) {
       await expectProblem(
@@ -243,6 +248,23 @@ describe("support view of sessions", () => {
       await call(`/api/v1/users/${target.id}/sessions`, { headers })
     ).json()) as { data: unknown[] };
     expect(after.data).toEqual([]);
+  });
+
+  it("only an admin may list or end an admin's sessions (support → 403)", async () => {
+    const target = await actor("admin");
+    const support = await actor("support");
+    const admin = await actor("admin");
+    const sessions = `/api/v1/users/${target.user.id}/sessions`;
+    await expectProblem(await call(sessions, { headers: support.headers }), 403, "forbidden");
+    await expectProblem(
+      await call(sessions, { method: "DELETE", headers: support.headers }),
+      403,
+      "forbidden",
+    );
+    expect((await me(target.tokens.accessToken)).status).toBe(200);
+    expect((await call(sessions, { headers: admin.headers })).status).toBe(200);
+    expect((await call(sessions, { method: "DELETE", headers: admin.headers })).status).toBe(204);
+    expect((await me(target.tokens.accessToken)).status).toBe(401);
   });
 
   it("answers 404 for an unknown user", async () => {

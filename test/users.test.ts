@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { actor, createUser, login, me } from "./support/auth";
+import { actor, createUser, login, me, refresh } from "./support/auth";
 import { call, expectProblem, jsonBody } from "./support/http";
 
 const newUser = (overrides: Record<string, unknown> = {}) => ({
@@ -36,9 +36,9 @@ describe("POST /api/v1/users", () => {
       role: "seller",
       status: "active",
       version: 1,
-      failedLoginCount: 0,
     });
-    expect(user).not.toHaveProperty("passwordHash");
+    for (const field of ["passwordHash", "failedLoginCount", "lockedUntil"])
+      expect(user).not.toHaveProperty(field);
     expect((await login(body.email, body.password)).status).toBe(200);
   });
 
@@ -192,20 +192,48 @@ describe("PATCH /api/v1/users/{id}", () => {
     expect(body.currentVersion).toBe(2);
   });
 
-  it("disabling a user rejects their live access token at once", async () => {
+  it("disabling a user ends their sessions at once, and enabling them again revives none", async () => {
     const { headers } = await actor("admin");
     const seller = await actor("seller");
     expect((await me(seller.tokens.accessToken)).status).toBe(200);
     expect((await patch(headers, seller.user.id, { status: "disabled" })).status).toBe(200);
     expect((await me(seller.tokens.accessToken)).status).toBe(401);
     expect((await login(seller.user.email)).status).toBe(401);
+    expect((await patch(headers, seller.user.id, { status: "active" })).status).toBe(200);
+    expect((await me(seller.tokens.accessToken)).status).toBe(401);
+    expect((await refresh(seller.tokens.refreshToken)).status).toBe(401);
   });
 
-  it("a role change ends the user's sessions, so the new role applies at once", async () => {
+  it("a demoted admin stays signed in, and their very next admin call is a 403", async () => {
     const { headers } = await actor("admin");
-    const target = await actor("support");
-    expect((await patch(headers, target.user.id, { role: "seller" })).status).toBe(200);
-    expect((await me(target.tokens.accessToken)).status).toBe(401);
+    const demoted = await actor("admin");
+    const asDemoted = (path: string) => call(`/api/v1${path}`, { headers: demoted.headers });
+    const store = (await (
+      await call(
+        "/api/v1/establishments",
+        jsonBody(
+          {
+            name: "Tienda La 14",
+            kind: "tienda",
+            address: "Calle 14",
+            city: "Cali",
+            department: "Valle del Cauca",
+          },
+          { headers },
+        ),
+      )
+    ).json()) as { id: string };
+    expect((await asDemoted("/users")).status).toBe(200);
+    expect((await asDemoted(`/establishments/${store.id}`)).status).toBe(200);
+    expect((await patch(headers, demoted.user.id, { role: "seller" })).status).toBe(200);
+    await expectProblem(await asDemoted("/users"), 403, "forbidden");
+    // Seller-scoped reads follow the new role too: a store off their route is a 404.
+    await expectProblem(await asDemoted(`/establishments/${store.id}`), 404, "not-found");
+    // Not signed out: the same access token works with the new role's rights.
+    expect((await me(demoted.tokens.accessToken)).status).toBe(200);
+    expect((await asDemoted("/products")).status).toBe(200);
+    const created = await call("/api/v1/users", jsonBody(newUser(), { headers: demoted.headers }));
+    await expectProblem(created, 403, "forbidden");
   });
 
   it("refuses to disable or demote the last active admin (409), and audits nothing", async () => {

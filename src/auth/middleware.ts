@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { UserRole } from "../db/schema";
 import type { AppEnv } from "../lib/app-env";
 import { ApiError } from "../lib/problem";
-import { getLiveSession } from "./sessions";
+import { currentAccess } from "./sessions";
 import { type AccessClaims, verifyAccessToken } from "./tokens";
 
 declare module "hono" {
@@ -25,9 +25,10 @@ const unauthorized = (detail: string, tokenSent: boolean) =>
   });
 
 /**
- * Requires a valid access token whose session is still alive. The KV read of the session
- * is what makes logout, revocation, password changes and disabled users take effect on
- * access tokens already issued, without waiting for them to expire.
+ * Requires a valid access token whose session is still alive, and takes the caller's role
+ * from the database, not from the token: one read on D1's primary per request is what
+ * makes logout, revocation, password changes, disabling a user and a role change take
+ * effect on the very next request, everywhere, without waiting for the token to expire.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Authorization");
@@ -42,9 +43,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   } catch {
     throw unauthorized("The access token is invalid or expired", true);
   }
-  const session = await getLiveSession(c.env.SESSIONS, claims.userId, claims.sessionId);
-  if (!session) throw unauthorized("The session has ended; sign in again", true);
-  c.set("auth", claims);
+  const access = await currentAccess(c.var.primaryDb, claims.userId, claims.sessionId);
+  if (!access) throw unauthorized("The session has ended; sign in again", true);
+  c.set("auth", { ...claims, role: access.role });
   c.set("userId", claims.userId);
   await next();
 });

@@ -1,217 +1,258 @@
+import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import type { UserRole } from "../db/schema";
+import { type SessionEndReason, sessions, users } from "../db/schema";
 import { sha256Hex, toBase64Url } from "../lib/encoding";
 
 /**
- * Sessions (refresh-token families) in Workers KV. See docs/security.md for the design
- * and what KV's eventual consistency means for it.
+ * Sessions (refresh-token families), split by what each store does well:
  *
- *   session:<userId>:<sessionId>  → SessionRecord (also as list metadata, so listing a
- *                                   user's sessions is one KV call)
- *   refresh:<sha256(token)>       → RefreshRecord
+ * - **D1 holds the state** (`sessions`): the hash of the one current refresh token,
+ *   lifetimes, revocation. Every change is a conditional UPDATE on the primary, so a
+ *   rotation is a compare-and-swap and a revocation can never be undone.
+ * - **KV holds the refresh tokens** (`refresh:<sha256(token)>` → user and session id):
+ *   written once when the token is issued, never changed, so KV's eventual consistency
+ *   and lack of compare-and-swap cannot lose or resurrect anything. It turns a token into
+ *   its session at the edge; an unknown token never costs a D1 query.
  *
- * Refresh tokens are stored only as their SHA-256. Every refresh rotates: the session
- * remembers the hash of the one current token, and a retired token presented again
- * (reuse) revokes the whole session (RFC 9700 §4.14.2).
+ * Only SHA-256 hashes of refresh tokens are stored. A token that is not its session's
+ * current one is a reuse: the whole family ends (RFC 9700 §4.14.2). See docs/security.md.
  */
 export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
 export const SESSION_IDLE_SECONDS = 7 * 24 * 3600;
-
-export interface SessionRecord {
-  userId: string;
-  sessionId: string;
-  generation: number;
-  /** SHA-256 of the current refresh token; any other token of the family is retired. */
-  tokenHash: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  revokedAt: string | null;
-}
-
-interface RefreshRecord {
-  userId: string;
-  sessionId: string;
-  generation: number;
-  /** The session's absolute end: no token of the family outlives it. */
-  expiresAt: string;
-}
 
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
 }
 
+interface RefreshRecord {
+  userId: string;
+  sessionId: string;
+  /** The session's absolute end, which never changes. */
+  expiresAt: string;
+}
+
 export interface IssuedRefreshToken {
-  session: SessionRecord;
+  sessionId: string;
   refreshToken: string;
   /** Seconds until the refresh token stops working (idle timeout or session end). */
   refreshExpiresIn: number;
 }
 
-export type RefreshFailure = "unknown" | "revoked" | "expired" | "reused";
-
-const sessionKey = (userId: string, sessionId: string) => `session:${userId}:${sessionId}`;
 const refreshKey = (hash: string) => `refresh:${hash}`;
+const iso = (ms: number) => new Date(ms).toISOString();
 
-const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-const nowIso = () => new Date().toISOString();
-
-/** Why a session can no longer be used, or null while it is alive. */
-function sessionProblem(session: SessionRecord, now: number): "revoked" | "expired" | null {
-  if (session.revokedAt !== null) return "revoked";
-  if (now >= seconds(session.expiresAt)) return "expired";
-  if (now - seconds(session.lastUsedAt) > SESSION_IDLE_SECONDS) return "expired";
-  return null;
-}
+/** A session that may still be used at `now`: not revoked, not past its end, not idle. */
+const alive = (now: number) =>
+  and(
+    isNull(sessions.revokedAt),
+    sql`${sessions.expiresAt} > ${iso(now)}`,
+    gte(sessions.lastUsedAt, iso(now - SESSION_IDLE_SECONDS * 1000)),
+  );
 
 /**
- * Session and refresh records live until the session's absolute end, even once revoked
- * or retired: a revoked or retired record is what turns a replayed token into a 401
- * instead of a fresh start. KV needs at least 60 s of life.
+ * A new refresh token and its KV record. Records live until the session's end (KV needs
+ * at least 60 s), so a retired token presented later is still recognised as reuse.
  */
-const until = (expiresAt: string) => ({
-  expiration: Math.max(seconds(expiresAt), Math.floor(Date.now() / 1000) + 60),
-});
-
-async function putSession(kv: KVNamespace, session: SessionRecord): Promise<void> {
-  await kv.put(sessionKey(session.userId, session.sessionId), JSON.stringify(session), {
-    ...until(session.expiresAt),
-    metadata: session,
-  });
-}
-
-async function issueRefreshToken(
-  kv: KVNamespace,
-  session: Omit<SessionRecord, "tokenHash">,
-): Promise<IssuedRefreshToken> {
+async function newRefreshToken(kv: KVNamespace, record: RefreshRecord, now: number) {
   const refreshToken = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const tokenHash = await sha256Hex(refreshToken);
-  const record: SessionRecord = { ...session, tokenHash };
-  const refreshRecord: RefreshRecord = {
-    userId: session.userId,
-    sessionId: session.sessionId,
-    generation: session.generation,
-    expiresAt: session.expiresAt,
-  };
-  await Promise.all([
-    kv.put(refreshKey(tokenHash), JSON.stringify(refreshRecord), until(session.expiresAt)),
-    putSession(kv, record),
-  ]);
-  const now = Math.floor(Date.now() / 1000);
-  const refreshExpiresIn = Math.min(SESSION_IDLE_SECONDS, seconds(session.expiresAt) - now);
-  return { session: record, refreshToken, refreshExpiresIn };
-}
-
-export async function createSession(
-  kv: KVNamespace,
-  userId: string,
-  sessionId: string,
-  client: ClientInfo,
-): Promise<IssuedRefreshToken> {
-  const now = nowIso();
-  return issueRefreshToken(kv, {
-    userId,
-    sessionId,
-    generation: 1,
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt: new Date(Date.now() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
-    ip: client.ip,
-    userAgent: client.userAgent,
-    revokedAt: null,
+  const end = Math.floor(Date.parse(record.expiresAt) / 1000);
+  const stored = kv.put(refreshKey(tokenHash), JSON.stringify(record), {
+    expiration: Math.max(end, Math.floor(now / 1000) + 60),
   });
-}
-
-export async function getSession(
-  kv: KVNamespace,
-  userId: string,
-  sessionId: string,
-): Promise<SessionRecord | null> {
-  return kv.get<SessionRecord>(sessionKey(userId, sessionId), "json");
-}
-
-/** The session behind an access token, if it is still alive (one KV read). */
-export async function getLiveSession(
-  kv: KVNamespace,
-  userId: string,
-  sessionId: string,
-): Promise<SessionRecord | null> {
-  const session = await getSession(kv, userId, sessionId);
-  if (!session || sessionProblem(session, Math.floor(Date.now() / 1000)) !== null) return null;
-  return session;
+  const refreshExpiresIn = Math.min(SESSION_IDLE_SECONDS, end - Math.floor(now / 1000));
+  return { refreshToken, tokenHash, refreshExpiresIn, stored };
 }
 
 /**
- * Exchanges a refresh token for a new one. A token that is not the session's current one
- * is a reuse: the session is revoked, which also stops its access tokens.
+ * Starts a session: the refresh token is in KV when this returns; the session row is the
+ * returned INSERT, for the caller to put in the same batch as the sign-in it belongs to
+ * (a token is handed out only once both are stored).
+ */
+export async function startSession(
+  db: Database,
+  kv: KVNamespace,
+  userId: string,
+  sessionId: string,
+  client: ClientInfo,
+  now = Date.now(),
+) {
+  const expiresAt = iso(now + SESSION_LIFETIME_SECONDS * 1000);
+  const { tokenHash, stored, ...issued } = await newRefreshToken(
+    kv,
+    { userId, sessionId, expiresAt },
+    now,
+  );
+  await stored;
+  const insert = db.insert(sessions).values({
+    id: sessionId,
+    userId,
+    tokenHash,
+    generation: 1,
+    createdAt: iso(now),
+    lastUsedAt: iso(now),
+    expiresAt,
+    ip: client.ip,
+    userAgent: client.userAgent,
+  });
+  return { insert, issued: { sessionId, ...issued } satisfies IssuedRefreshToken };
+}
+
+/** The user and session a refresh token was issued for, whatever the session's state. */
+export async function findRefreshToken(
+  kv: KVNamespace,
+  refreshToken: string,
+): Promise<RefreshRecord | null> {
+  return kv.get<RefreshRecord>(refreshKey(await sha256Hex(refreshToken)), "json");
+}
+
+export type Rotation =
+  | { ok: true; userId: string; issued: IssuedRefreshToken }
+  | { ok: false; reused: boolean; userId?: string; sessionId?: string };
+
+/**
+ * Exchanges a refresh token for the next one of its family, in one D1 batch:
+ * 1. a compare-and-swap that moves the session from the presented token to the new one,
+ *    only while the presented token is current, the session alive and its user active;
+ * 2. when the presented token is a retired one (neither current nor the new one), the
+ *    session ends as `refresh_token_reused`.
+ * Of N concurrent refreshes of one token, one swap wins; the others find a token they
+ * did not present and end the family, the winner's new token included.
  */
 export async function rotateRefreshToken(
+  db: Database,
   kv: KVNamespace,
   refreshToken: string,
   client: ClientInfo,
-): Promise<IssuedRefreshToken | { failure: RefreshFailure; session?: SessionRecord }> {
-  const tokenHash = await sha256Hex(refreshToken);
-  const record = await kv.get<RefreshRecord>(refreshKey(tokenHash), "json");
-  if (!record) return { failure: "unknown" };
-  const session = await getSession(kv, record.userId, record.sessionId);
-  if (!session) return { failure: "unknown" };
-  const problem = sessionProblem(session, Math.floor(Date.now() / 1000));
-  if (problem) return { failure: problem, session };
-  if (session.tokenHash !== tokenHash || session.generation !== record.generation) {
-    await putSession(kv, { ...session, revokedAt: nowIso() });
-    return { failure: "reused", session };
+  now = Date.now(),
+): Promise<Rotation> {
+  const presented = await sha256Hex(refreshToken);
+  const record = await kv.get<RefreshRecord>(refreshKey(presented), "json");
+  if (!record) return { ok: false, reused: false };
+  const { tokenHash, stored, ...issued } = await newRefreshToken(kv, record, now);
+  // KV and D1 are written side by side. The new token is returned only when both
+  // succeeded; if the KV write failed after the swap, the session points at a token nobody
+  // holds and the client's retry with the old one ends it: it can be lost, never revived.
+  const [, [swapped, reused]] = await Promise.all([
+    stored,
+    db.batch([
+      db
+        .update(sessions)
+        .set({
+          tokenHash,
+          generation: sql`${sessions.generation} + 1`,
+          lastUsedAt: iso(now),
+          ip: client.ip ?? sql`${sessions.ip}`,
+          userAgent: client.userAgent ?? sql`${sessions.userAgent}`,
+        })
+        .where(
+          and(
+            eq(sessions.id, record.sessionId),
+            eq(sessions.tokenHash, presented),
+            alive(now),
+            sql`exists (select 1 from ${users} where ${users.id} = ${sessions.userId} and ${users.status} = 'active')`,
+          ),
+        )
+        .returning({ id: sessions.id }),
+      db
+        .update(sessions)
+        .set({ revokedAt: iso(now), revokedReason: "refresh_token_reused" })
+        .where(
+          and(
+            eq(sessions.id, record.sessionId),
+            isNull(sessions.revokedAt),
+            notInArray(sessions.tokenHash, [presented, tokenHash]),
+          ),
+        )
+        .returning({ id: sessions.id }),
+    ]),
+  ]);
+  if (swapped.length === 1) {
+    return { ok: true, userId: record.userId, issued: { sessionId: record.sessionId, ...issued } };
   }
-  const { tokenHash: _retired, ...rest } = session;
-  return issueRefreshToken(kv, {
-    ...rest,
-    generation: session.generation + 1,
-    lastUsedAt: nowIso(),
-    ip: client.ip ?? session.ip,
-    userAgent: client.userAgent ?? session.userAgent,
-  });
+  return {
+    ok: false,
+    reused: reused.length === 1,
+    userId: record.userId,
+    sessionId: record.sessionId,
+  };
 }
 
-/** The session a refresh token belongs to (for logout), whatever its state. */
-export async function findSessionByRefreshToken(
-  kv: KVNamespace,
-  refreshToken: string,
-): Promise<SessionRecord | null> {
-  const record = await kv.get<RefreshRecord>(refreshKey(await sha256Hex(refreshToken)), "json");
-  return record ? getSession(kv, record.userId, record.sessionId) : null;
-}
-
-export async function revokeSession(kv: KVNamespace, session: SessionRecord): Promise<void> {
-  if (session.revokedAt === null) await putSession(kv, { ...session, revokedAt: nowIso() });
-}
-
-/** A user's sessions from one KV list call (the records ride along as metadata). */
-export async function listSessions(kv: KVNamespace, userId: string): Promise<SessionRecord[]> {
-  const sessions: SessionRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page: KVNamespaceListResult<SessionRecord> = await kv.list<SessionRecord>({
-      prefix: `session:${userId}:`,
-      ...(cursor !== undefined && { cursor }),
-    });
-    for (const key of page.keys) if (key.metadata) sessions.push(key.metadata);
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor !== undefined);
-  return sessions;
-}
-
-export async function listLiveSessions(kv: KVNamespace, userId: string): Promise<SessionRecord[]> {
-  const now = Math.floor(Date.now() / 1000);
-  return (await listSessions(kv, userId)).filter((s) => sessionProblem(s, now) === null);
-}
-
-/** Revokes every live session of a user but `keepSessionId`; returns how many. */
-export async function revokeAllSessions(
-  kv: KVNamespace,
+/**
+ * What an access token may do now, read from D1's primary on every authenticated
+ * request: the user's current role, or null when the session has ended (revoked,
+ * expired, idle) or the user is disabled. One query, one round trip.
+ */
+export async function currentAccess(
+  db: Database,
   userId: string,
-  keepSessionId?: string,
-): Promise<number> {
-  const doomed = (await listLiveSessions(kv, userId)).filter((s) => s.sessionId !== keepSessionId);
-  await Promise.all(doomed.map((session) => revokeSession(kv, session)));
-  return doomed.length;
+  sessionId: string,
+  now = Date.now(),
+): Promise<{ role: UserRole } | null> {
+  const [row] = await db
+    .select({ role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        eq(sessions.userId, userId),
+        alive(now),
+        eq(users.status, "active"),
+      ),
+    );
+  return row ?? null;
 }
+
+/** Ends one session (a statement for the caller's batch; returns the id when it applied). */
+export const endSession = (
+  db: Database,
+  sessionId: string,
+  reason: SessionEndReason,
+  now = Date.now(),
+) =>
+  db
+    .update(sessions)
+    .set({ revokedAt: iso(now), revokedReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+
+/**
+ * Ends every live session of a user (a statement for the caller's batch; returns the ids
+ * it ended): all but `except`, and only `when` that condition holds as the batch runs.
+ */
+export const endUserSessions = (
+  db: Database,
+  userId: string,
+  reason: SessionEndReason,
+  { except, when, now = Date.now() }: { except?: string; when?: SQL; now?: number } = {},
+) =>
+  db
+    .update(sessions)
+    .set({ revokedAt: iso(now), revokedReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        except === undefined ? undefined : ne(sessions.id, except),
+        when,
+      ),
+    )
+    .returning({ id: sessions.id });
+
+/** A user's live sessions, newest first. */
+export const liveSessions = (db: Database, userId: string, now = Date.now()) =>
+  db
+    .select({
+      sessionId: sessions.id,
+      createdAt: sessions.createdAt,
+      lastUsedAt: sessions.lastUsedAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), alive(now)))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id));

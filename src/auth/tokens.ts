@@ -11,6 +11,11 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface AccessClaims {
   userId: string;
+  /**
+   * In a verified token: the role at issue, for clients to shape their screens. On the
+   * request context (`c.var.auth`): the role read from the database for this request,
+   * the only one authorization uses.
+   */
   role: UserRole;
   sessionId: string;
 }

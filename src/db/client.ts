@@ -14,6 +14,11 @@ declare module "hono" {
   interface ContextVariableMap {
     /** Drizzle over this request's D1 session. */
     db: Database;
+    /**
+     * Drizzle over D1's primary, for checks that must see the latest write whatever the
+     * request's own session may read from (who the caller is and what they may do).
+     */
+    primaryDb: Database;
   }
 }
 
@@ -78,10 +83,19 @@ export function countRoundTrips(session: D1DatabaseSession, counter: { roundTrip
 
 /** Opens one D1 session per request and returns its latest bookmark to the client. */
 export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
-  const session = c.env.DB.withSession(sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)));
+  const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
+  const session = c.env.DB.withSession(start);
   const counter = { roundTrips: 0 };
-  const counted = countRoundTrips(session, counter);
-  c.set("db", createDatabase(counted));
+  const db = createDatabase(countRoundTrips(session, counter));
+  c.set("db", db);
+  // A write's session already starts at the primary; a read opens a second one there,
+  // lazily: it costs nothing until a query runs.
+  c.set(
+    "primaryDb",
+    start === "first-primary"
+      ? db
+      : createDatabase(countRoundTrips(c.env.DB.withSession("first-primary"), counter)),
+  );
   await next();
   c.set("d1RoundTrips", counter.roundTrips);
   c.header("Server-Timing", `d1;desc="${counter.roundTrips} round trips"`);

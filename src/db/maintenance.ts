@@ -1,17 +1,44 @@
-import { lt } from "drizzle-orm";
+import { and, isNotNull, lt, or } from "drizzle-orm";
 import { createDatabase } from "./client";
-import { idempotencyKeys } from "./schema";
+import { idempotencyKeys, knownNetworks, sessions, signInThrottles } from "./schema";
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Ended sessions stay this long, so support can still see them after the fact. */
+export const ENDED_SESSION_RETENTION_DAYS = 30;
+/** Matches the 90 days a network counts as the account's own (src/auth/throttle.ts). */
+const KNOWN_NETWORK_DAYS = 90;
+/** A sign-in window lasts 15 minutes; a day later its row is certainly spent. */
+const THROTTLE_RETENTION_MS = DAY_MS;
 
 /**
- * Daily housekeeping (the Worker's cron trigger): Idempotency-Key records are only
- * useful for 7 days; afterwards they are deleted so the table does not grow forever.
+ * Daily housekeeping (the Worker's cron trigger), so no table grows forever: Idempotency-
+ * Key records past their 7 days, sessions ended (revoked or expired) more than 30 days
+ * ago, spent sign-in windows and networks not used for 90 days. One atomic batch;
+ * returns how many rows of each went.
  */
-export async function purgeExpiredIdempotencyKeys(
-  db: D1Database,
-  now = new Date(),
-): Promise<number> {
-  const result = await createDatabase(db)
-    .delete(idempotencyKeys)
-    .where(lt(idempotencyKeys.expiresAt, now.toISOString()));
-  return result.meta.changes;
+export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
+  const db = createDatabase(d1);
+  const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+  const endedBefore = at(ENDED_SESSION_RETENTION_DAYS * DAY_MS);
+  const [keys, ended, windows, networks] = await db.batch([
+    db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now.toISOString())),
+    db
+      .delete(sessions)
+      .where(
+        or(
+          lt(sessions.expiresAt, endedBefore),
+          and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, endedBefore)),
+        ),
+      ),
+    db
+      .delete(signInThrottles)
+      .where(lt(signInThrottles.windowStartedAt, at(THROTTLE_RETENTION_MS))),
+    db.delete(knownNetworks).where(lt(knownNetworks.lastSignInAt, at(KNOWN_NETWORK_DAYS * DAY_MS))),
+  ]);
+  return {
+    idempotencyKeys: keys.meta.changes,
+    sessions: ended.meta.changes,
+    signInThrottles: windows.meta.changes,
+    knownNetworks: networks.meta.changes,
+  };
 }

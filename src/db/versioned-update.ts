@@ -34,6 +34,11 @@ export interface VersionedUpdate<Row extends { version: number }> {
   uniqueFields?: Record<string, string>;
   /** When the UPDATE has a guard of its own (e.g. "not the last admin"), the refusal. */
   refusal?: ApiError;
+  /**
+   * What else the change implies, in the same batch after the UPDATE. Each statement must
+   * guard itself on the row's new state, so an UPDATE that did not apply changes nothing.
+   */
+  consequences?: BatchItem<"sqlite">[];
 }
 
 /**
@@ -64,6 +69,7 @@ export async function updateVersioned<Row extends { version: number }>(
         entityId: u.entityId,
         changes,
       }),
+      ...(u.consequences ?? []),
     ])
     .catch((error) =>
       u.uniqueFields ? conflictOnUnique(error, u.uniqueFields) : Promise.reject(error),

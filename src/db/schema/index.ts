@@ -2,4 +2,5 @@ export * from "./establishments";
 export * from "./operations";
 export * from "./portfolios";
 export * from "./products";
+export * from "./sessions";
 export * from "./users";

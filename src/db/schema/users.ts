@@ -21,6 +21,12 @@ export const users = sqliteTable(
     status: text("status", { enum: userStatuses }).notNull().default("active"),
     passwordHash: text("password_hash").notNull(),
     passwordChangedAt: timestamp("password_changed_at").notNull(),
+    /**
+     * Retired by migration 0001 (the account lock became per-network sign-in throttles,
+     * table sign_in_throttles): never read or written, not in the API. Kept because SQLite
+     * cannot drop a column named in a table CHECK without rebuilding `users`, and
+     * rebuilding a table that six others reference would cascade deletes.
+     */
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: timestamp("locked_until"),
     lastLoginAt: timestamp("last_login_at"),

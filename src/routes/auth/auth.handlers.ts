@@ -8,17 +8,24 @@ import {
   verifyPassword,
 } from "../../auth/passwords";
 import {
-  createSession,
-  findSessionByRefreshToken,
+  endSession,
+  endUserSessions,
+  findRefreshToken,
   type IssuedRefreshToken,
-  revokeAllSessions,
-  revokeSession,
   rotateRefreshToken,
+  startSession,
 } from "../../auth/sessions";
+import {
+  type Claim,
+  claimAttempt,
+  clearBucket,
+  findAccount,
+  rememberNetwork,
+} from "../../auth/throttle";
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
 import { audit } from "../../db/audit";
 import { users } from "../../db/schema";
-import { clientInfo, clientIp } from "../../lib/client-info";
+import { clientInfo, clientIp, clientNetwork } from "../../lib/client-info";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -28,9 +35,6 @@ import { findUser } from "../users/users.handlers";
 import { type User, userColumns } from "../users/users.schemas";
 import type * as routes from "./auth.routes";
 
-/** Consecutive failures that lock an account, and for how long. */
-export const MAX_FAILED_LOGINS = 10;
-export const LOCKOUT_SECONDS = 15 * 60;
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const invalidCredentials = () =>
@@ -46,44 +50,33 @@ const invalidRefreshToken = () =>
     headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
   });
 
-type Account = typeof users.$inferSelect;
-
-/** 429 while the account is locked after too many wrong passwords. */
-function assertNotLocked(account: Account | undefined, now: number) {
-  if (!account?.lockedUntil || Date.parse(account.lockedUntil) <= now) return;
-  throw new ApiError("rate-limited", {
-    detail: "Too many failed sign-ins: the account is locked for a while",
-    headers: { "Retry-After": String(Math.ceil((Date.parse(account.lockedUntil) - now) / 1000)) },
-  });
-}
-
 /**
- * Counts a wrong password (at sign-in, or as the current password of a change). The
- * failure that reaches the limit starts the lock and restarts the count, so after the
- * lock it takes another full run of failures to lock again. Only locking is a new
- * version of the user: counting each stranger's failed attempt as one would make an
- * admin's If-Match stale at will. SET sees the old row, so every CASE tests one count.
+ * Claims a password evaluation for the account (src/auth/throttle.ts) or refuses with 429.
+ * The first refusal of a window is audited: it is how a spray or a guessing run shows up.
  */
-function countFailure(c: Context, accountId: string, now: number) {
-  const reachesLimit = sql`${users.failedLoginCount} + 1 >= ${MAX_FAILED_LOGINS}`;
-  const at = new Date(now).toISOString();
-  const lockUntil = new Date(now + LOCKOUT_SECONDS * 1000).toISOString();
-  return c.var.db
-    .update(users)
-    .set({
-      failedLoginCount: sql`case when ${reachesLimit} then 0 else ${users.failedLoginCount} + 1 end`,
-      lockedUntil: sql`case when ${reachesLimit} then ${lockUntil} else ${users.lockedUntil} end`,
-      version: sql`case when ${reachesLimit} then ${users.version} + 1 else ${users.version} end`,
-      updatedAt: sql`case when ${reachesLimit} then ${at} else ${users.updatedAt} end`,
-    })
-    .where(eq(users.id, accountId));
+async function claimOrRefuse(c: Context, userId: string, bucket: string, now: number) {
+  const claim: Claim = await claimAttempt(c.var.db, userId, bucket, now);
+  if (claim.allowed) return;
+  if (claim.firstRefusal) {
+    await audit(c, {
+      action: "auth.sign_in_throttled",
+      entityType: "user",
+      entityId: userId,
+      actorId: null,
+      changes: { bucket: { before: null, after: bucket } },
+    });
+  }
+  throw new ApiError("rate-limited", {
+    detail: "Too many password attempts for this account from this network; wait and retry",
+    headers: { "Retry-After": String(claim.retryAfter) },
+  });
 }
 
 async function tokenPair(c: Context, user: User, issued: IssuedRefreshToken) {
   const accessToken = await issueAccessToken(c.env, {
     userId: user.id,
     role: user.role,
-    sessionId: issued.session.sessionId,
+    sessionId: issued.sessionId,
   });
   // Tokens must never sit in a cache (RFC 6749 §5.1).
   c.header("Cache-Control", "no-store");
@@ -98,9 +91,8 @@ async function tokenPair(c: Context, user: User, issued: IssuedRefreshToken) {
 }
 
 export const login: AppRouteHandler<typeof routes.login> = async (c) => {
-  const { success } = await c.env.LOGIN_IP_LIMITER.limit({
-    key: `login:${clientIp(c) ?? "unknown"}`,
-  });
+  const network = clientNetwork(clientIp(c));
+  const { success } = await c.env.LOGIN_IP_LIMITER.limit({ key: `login:${network}` });
   if (!success) {
     throw new ApiError("rate-limited", {
       detail: "Too many sign-in attempts from this network; wait a minute",
@@ -110,10 +102,9 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
 
   const { email, password } = c.req.valid("json");
   const db = c.var.db;
-  const [account] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
   const now = Date.now();
-
-  assertNotLocked(account, now);
+  const account = await findAccount(db, sql`lower(${users.email}) = ${email}`, network, now);
+  if (account) await claimOrRefuse(c, account.id, account.bucket, now);
 
   // Unknown emails verify against a dummy hash, so they take as long as a wrong password.
   const valid = await verifyPassword(
@@ -122,7 +113,7 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   );
   if (!account || !valid || account.status !== "active") {
     const reason = !account ? "unknown_email" : !valid ? "wrong_password" : "disabled";
-    const failure = audit(c, {
+    await audit(c, {
       action: "auth.login_failed",
       entityType: "user",
       entityId: account?.id ?? null,
@@ -132,29 +123,24 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
         ...(!account && { email: { before: null, after: email } }),
       },
     });
-    if (account && !valid) {
-      await db.batch([countFailure(c, account.id, now), failure]);
-    } else {
-      await failure;
-    }
     throw invalidCredentials();
   }
 
   const sessionId = uuidv7();
+  const session = await startSession(db, c.env.SESSIONS, account.id, sessionId, clientInfo(c), now);
   const [[user]] = await db.batch([
     db
       .update(users)
       .set({
-        failedLoginCount: 0,
-        lockedUntil: null,
         lastLoginAt: new Date(now).toISOString(),
-        // Clearing a (lapsed) lock is a new version, as setting it was.
-        version: sql`case when ${users.lockedUntil} is null then ${users.version} else ${users.version} + 1 end`,
         // Hashes made at a lower cost are upgraded while the password is at hand.
         ...(needsRehash(account.passwordHash) && { passwordHash: await hashPassword(password) }),
       })
       .where(eq(users.id, account.id))
       .returning(userColumns),
+    session.insert,
+    clearBucket(db, account.id, account.bucket),
+    rememberNetwork(db, account.id, network, now),
     audit(c, {
       action: "auth.login",
       entityType: "user",
@@ -163,49 +149,44 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
       changes: { sessionId: { before: null, after: sessionId } },
     }),
   ]);
-  const issued = await createSession(c.env.SESSIONS, account.id, sessionId, clientInfo(c));
   c.set("userId", account.id);
-  return c.json(await tokenPair(c, user!, issued), Status.OK);
+  return c.json(await tokenPair(c, user!, session.issued), Status.OK);
 };
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   const { refreshToken } = c.req.valid("json");
-  const kv = c.env.SESSIONS;
-  const result = await rotateRefreshToken(kv, refreshToken, clientInfo(c));
-  if ("failure" in result) {
-    if (result.failure === "reused" && result.session) {
+  const rotation = await rotateRefreshToken(c.var.db, c.env.SESSIONS, refreshToken, clientInfo(c));
+  if (!rotation.ok) {
+    if (rotation.reused) {
       await audit(c, {
         action: "auth.refresh_reuse_detected",
         entityType: "user",
-        entityId: result.session.userId,
+        entityId: rotation.userId ?? null,
         actorId: null,
-        changes: { sessionId: { before: result.session.sessionId, after: null } },
+        changes: { sessionId: { before: rotation.sessionId, after: null } },
       });
     }
     throw invalidRefreshToken();
   }
-  // The role may have changed since login; a disabled user gets nothing more.
-  const user = await findUser(c.var.db, result.session.userId);
-  if (user?.status !== "active") {
-    await revokeSession(kv, result.session);
-    throw invalidRefreshToken();
-  }
+  // The rotation only succeeds for an active user; the role is read for the new token.
+  const user = await findUser(c.var.db, rotation.userId);
+  if (!user) throw invalidRefreshToken();
   c.set("userId", user.id);
-  return c.json(await tokenPair(c, user, result), Status.OK);
+  return c.json(await tokenPair(c, user, rotation.issued), Status.OK);
 };
 
 export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
   const { refreshToken } = c.req.valid("json");
-  const session = await findSessionByRefreshToken(c.env.SESSIONS, refreshToken);
-  if (session) {
-    await revokeSession(c.env.SESSIONS, session);
-    c.set("userId", session.userId);
+  const record = await findRefreshToken(c.env.SESSIONS, refreshToken);
+  if (record) {
+    await endSession(c.var.db, record.sessionId, "logout");
+    c.set("userId", record.userId);
   }
   return c.body(null, Status.NO_CONTENT);
 };
 
 export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => {
-  await revokeAllSessions(c.env.SESSIONS, c.var.auth.userId);
+  await endUserSessions(c.var.db, c.var.auth.userId, "logout_all");
   return c.body(null, Status.NO_CONTENT);
 };
 
@@ -220,22 +201,19 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
   const { currentPassword, newPassword } = c.req.valid("json");
   const { userId, sessionId } = c.var.auth;
   const db = c.var.db;
-  const [account] = await db.select().from(users).where(eq(users.id, userId));
-  if (!account) throw new ApiError("not-found", { detail: "Your account no longer exists" });
-  // A stolen access token must not become a way to guess the password: wrong current
-  // passwords count towards the same lock as failed sign-ins.
   const now = Date.now();
-  assertNotLocked(account, now);
+  const account = await findAccount(db, eq(users.id, userId), clientNetwork(clientIp(c)), now);
+  if (!account) throw new ApiError("not-found", { detail: "Your account no longer exists" });
+  // A stolen access token must not become a way to guess the password: the current
+  // password is evaluated under the same limits as a sign-in.
+  await claimOrRefuse(c, userId, account.bucket, now);
   if (!(await verifyPassword(currentPassword, account.passwordHash))) {
-    await db.batch([
-      countFailure(c, userId, now),
-      audit(c, {
-        action: "user.password_change_failed",
-        entityType: "user",
-        entityId: userId,
-        changes: { reason: { before: null, after: "wrong_current_password" } },
-      }),
-    ]);
+    await audit(c, {
+      action: "user.password_change_failed",
+      entityType: "user",
+      entityId: userId,
+      changes: { reason: { before: null, after: "wrong_current_password" } },
+    });
     throw new ApiError("validation-error", {
       detail: "The current password is incorrect",
       errors: [{ path: "/currentPassword", message: "Incorrect password" }],
@@ -249,20 +227,21 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
     });
   }
   const changedAt = new Date(now).toISOString();
+  // One batch: the new hash, and every other session ended — no window in which an old
+  // session survives the change.
   await db.batch([
     db
       .update(users)
       .set({
         passwordHash: await hashPassword(newPassword),
         passwordChangedAt: changedAt,
-        // A successful change also ends any count of wrong current passwords.
-        failedLoginCount: 0,
         version: sql`${users.version} + 1`,
         updatedAt: changedAt,
       })
       .where(eq(users.id, userId)),
+    endUserSessions(db, userId, "password_changed", { except: sessionId, now }),
+    clearBucket(db, userId, account.bucket),
     audit(c, { action: "user.password_changed", entityType: "user", entityId: userId }),
   ]);
-  await revokeAllSessions(c.env.SESSIONS, userId, sessionId);
   return c.body(null, Status.NO_CONTENT);
 };

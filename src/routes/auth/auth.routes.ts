@@ -22,8 +22,10 @@ export const login = createRoute({
   summary: "Sign in with email and password",
   description:
     "Public. Unknown email, wrong password and disabled account all get the same 401. " +
-    "60 attempts a minute per client IP, and 10 consecutive failures lock the account " +
-    "for 15 minutes: both answer 429 with Retry-After.",
+    "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
+    "account, 10 attempts per 15 minutes from each network the account has signed in " +
+    "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
+    "owner's. Limits answer 429 with Retry-After.",
   request: { body: { required: true, content: jsonContent(LoginSchema) } },
   responses: {
     [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
@@ -90,10 +92,12 @@ export const changePassword = protectedRoute(ALL_ROLES, {
   path: "/auth/password",
   tags,
   summary: "Change your password",
-  description: "Keeps this session and revokes every other one.",
+  description:
+    "Keeps this session and revokes every other one. Wrong current passwords count " +
+    "against the same sign-in limits as POST /auth/login (429 with Retry-After).",
   request: { body: { required: true, content: jsonContent(ChangePasswordSchema) } },
   responses: {
     [Status.NO_CONTENT]: { description: "Password changed" },
-    ...problemResponses(Status.BAD_REQUEST),
+    ...problemResponses(Status.BAD_REQUEST, Status.TOO_MANY_REQUESTS),
   },
 });

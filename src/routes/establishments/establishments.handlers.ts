@@ -29,7 +29,7 @@ import {
   establishmentColumns,
   toEstablishment,
 } from "./establishments.schemas";
-import { visibleEstablishment, visibleEstablishments } from "./scope";
+import { assertSellerMaySet, visibleEstablishment, visibleEstablishments } from "./scope";
 
 const UNIQUE_FIELDS = { "establishments.tax_id": "taxId" };
 
@@ -52,6 +52,7 @@ const findVisible = (db: Database, auth: AccessClaims, id: string) =>
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
+  await assertSellerMaySet(c, "create");
   const { userId, role } = c.var.auth;
   const db = c.var.db;
   if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0) {
@@ -153,6 +154,7 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
+  await assertSellerMaySet(c, "update");
   const db = c.var.db;
   // One round trip for every check: the establishment (in scope) and the new portfolio.
   const [[before], portfolio] = await db.batch([

@@ -31,7 +31,10 @@ export const create = protectedRoute(["admin", "seller"], {
   path: "/establishments",
   tags,
   summary: "Create an establishment",
-  description: "A seller who creates one is assigned to it. A taxId (NIT) in use → 409.",
+  description:
+    "A seller who creates one is assigned to it, and may set only name, kind, address, " +
+    "city, department, latitude, longitude and phone (any other field → 403): the store " +
+    "carries no portfolio until an admin assigns one. A taxId (NIT) in use → 409.",
   request: {
     headers: IdempotencyKeyHeaderSchema,
     body: { required: true, content: jsonContent(CreateEstablishmentSchema) },
@@ -85,7 +88,10 @@ export const update = protectedRoute(["admin", "seller"], {
   path: "/establishments/{id}",
   tags,
   summary: "Update an establishment",
-  description: `Admins, or a seller assigned to it. ${SCOPE}`,
+  description:
+    `Admins, or a seller assigned to it. ${SCOPE} A seller may change only address, city, ` +
+    "department, latitude, longitude and phone (any other field → 403, before the store " +
+    "is looked up).",
   request: {
     params: idParam("establishment"),
     headers: IfMatchHeaderSchema,

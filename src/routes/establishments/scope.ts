@@ -1,6 +1,8 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import type { AccessClaims } from "../../auth/tokens";
 import { establishmentSellers, establishments } from "../../db/schema";
+import { ApiError } from "../../lib/problem";
 
 /**
  * The one place that decides which establishments a caller may see or touch: admin,
@@ -19,3 +21,34 @@ export function visibleEstablishments(auth: AccessClaims): SQL {
 
 export const visibleEstablishment = (auth: AccessClaims, id: string) =>
   and(eq(establishments.id, id), visibleEstablishments(auth))!;
+
+/**
+ * What a seller may write on a store of their route: where it is and how to reach it.
+ * Its identity for tax (taxId: a 409 would tell a seller whether a NIT is registered
+ * anywhere), the portfolio it buys from (it sets the seller's prices) and whether it is
+ * active are an admin's, so a store a seller creates carries no portfolio until an admin
+ * assigns one. docs/security.md holds this as the field matrix.
+ */
+export const SELLER_WRITABLE_FIELDS = {
+  create: ["name", "kind", "address", "city", "department", "latitude", "longitude", "phone"],
+  update: ["address", "city", "department", "latitude", "longitude", "phone"],
+} as const;
+
+/**
+ * 403 naming every field of the request body a seller may not set (checked before the
+ * store is looked up, so it reveals nothing about which stores exist). The keys come from
+ * the body as sent: a schema default is not something the seller asked for.
+ */
+export async function assertSellerMaySet(
+  c: Context,
+  operation: keyof typeof SELLER_WRITABLE_FIELDS,
+) {
+  if (c.var.auth.role !== "seller") return;
+  const allowed: readonly string[] = SELLER_WRITABLE_FIELDS[operation];
+  const refused = Object.keys(await c.req.json()).filter((field) => !allowed.includes(field));
+  if (refused.length === 0) return;
+  throw new ApiError("forbidden", {
+    detail: `A seller may not set ${refused.join(", ")}; ask an admin`,
+    errors: refused.map((field) => ({ path: `/${field}`, message: "Only an admin may set this" })),
+  });
+}

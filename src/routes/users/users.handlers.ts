@@ -1,7 +1,9 @@
 import { and, eq, or, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import { hashPassword } from "../../auth/passwords";
-import { listLiveSessions, revokeAllSessions } from "../../auth/sessions";
-import { audit, auditIfChanged, diff } from "../../db/audit";
+import { endUserSessions, liveSessions } from "../../auth/sessions";
+import { clearAllBuckets } from "../../auth/throttle";
+import { audit, diff } from "../../db/audit";
 import type { Database } from "../../db/client";
 import { conflictOnUnique } from "../../db/errors";
 import { commitCreate } from "../../db/idempotency";
@@ -28,6 +30,16 @@ const SEES_ALL_USERS: readonly UserRole[] = ["admin", "support"];
 
 const notFound = () => new ApiError("not-found", { detail: "No such user" });
 
+/** The user `id`, if the caller may act on their account: only an admin acts on an admin. */
+async function accountToActOn(c: Context, id: string) {
+  const user = await findUser(c.var.db, id);
+  if (!user) throw notFound();
+  if (user.role === "admin" && c.var.auth.role !== "admin") {
+    throw new ApiError("forbidden", { detail: "Only an admin may act on an admin's account" });
+  }
+  return user;
+}
+
 export async function findUser(db: Database, id: string) {
   const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));
   return user;
@@ -46,8 +58,6 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     role: fields.role,
     status: "active",
     passwordChangedAt: now,
-    failedLoginCount: 0,
-    lockedUntil: null,
     lastLoginAt: null,
     version: 1,
     createdAt: now,
@@ -116,7 +126,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     ((patch.role !== undefined && patch.role !== "admin") || patch.status === "disabled");
   // Checked inside the UPDATE, so two admins demoting each other at once cannot both win.
   const anotherActiveAdmin = sql`exists (select 1 from ${users} where ${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} != ${id})`;
-  const { row, changes } = await updateVersioned(c, {
+  const { row } = await updateVersioned(c, {
     before,
     patch,
     entityType: "user",
@@ -135,64 +145,44 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
         detail: "This is the last active admin: promote another admin first",
       }),
     }),
+    // A disabled user's sessions end with it, so enabling them later revives none. A role
+    // change ends nothing: the next request already runs with the new role.
+    ...(patch.status === "disabled" && {
+      consequences: [
+        endUserSessions(db, id, "user_disabled", {
+          when: sql`exists (select 1 from ${users} where ${users.id} = ${id} and ${users.status} = 'disabled')`,
+        }),
+      ],
+    }),
   });
-  // A disabled user, or one whose role changed, must sign in again (or not at all).
-  if (changes.status !== undefined || changes.role !== undefined) {
-    await revokeAllSessions(c.env.SESSIONS, id);
-  }
   c.header("ETag", etagFor(row.version));
   return c.json(row, Status.OK);
 };
 
 export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await findUser(c.var.db, id))) throw notFound();
-  const sessions = await listLiveSessions(c.env.SESSIONS, id);
-  return c.json(
-    {
-      data: sessions.map(({ sessionId, createdAt, lastUsedAt, expiresAt, ip, userAgent }) => ({
-        sessionId,
-        createdAt,
-        lastUsedAt,
-        expiresAt,
-        ip,
-        userAgent,
-      })),
-    },
-    Status.OK,
-  );
+  await accountToActOn(c, id);
+  return c.json({ data: await liveSessions(c.var.db, id) }, Status.OK);
 };
 
 export const revokeSessions: AppRouteHandler<typeof routes.revokeSessions> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await findUser(c.var.db, id))) throw notFound();
-  const revoked = await revokeAllSessions(c.env.SESSIONS, id);
-  await audit(c, {
-    action: "user.sessions_revoked",
-    entityType: "user",
-    entityId: id,
-    changes: { sessions: { before: revoked, after: 0 } },
-  });
+  await accountToActOn(c, id);
+  const db = c.var.db;
+  await db.batch([
+    endUserSessions(db, id, "revoked_by_staff"),
+    audit(c, { action: "user.sessions_revoked", entityType: "user", entityId: id }),
+  ]);
   return c.body(null, Status.NO_CONTENT);
 };
 
 export const unlock: AppRouteHandler<typeof routes.unlock> = async (c) => {
   const { id } = c.req.valid("param");
+  await accountToActOn(c, id);
   const db = c.var.db;
-  const [[user]] = await db.batch([
-    db
-      .update(users)
-      .set({
-        failedLoginCount: 0,
-        lockedUntil: null,
-        version: sql`${users.version} + 1`,
-        updatedAt: new Date().toISOString(),
-      })
-      .where(eq(users.id, id))
-      .returning(userColumns),
-    auditIfChanged(c, { action: "user.unlocked", entityType: "user", entityId: id }),
+  await db.batch([
+    clearAllBuckets(db, id),
+    audit(c, { action: "user.sign_in_limits_cleared", entityType: "user", entityId: id }),
   ]);
-  if (!user) throw notFound();
-  c.header("ETag", etagFor(user.version));
-  return c.json(user, Status.OK);
+  return c.body(null, Status.NO_CONTENT);
 };

@@ -69,7 +69,8 @@ export const update = protectedRoute(["admin"], {
   tags,
   summary: "Update a user",
   description:
-    "Disabling a user or changing their role revokes all their sessions at once. " +
+    "Disabling a user ends all their sessions in the same write. A role change ends none: " +
+    "the user's very next request runs with the new role. " +
     "The last active admin cannot be disabled or demoted (409).",
   request: {
     params: idParam("user"),
@@ -92,7 +93,9 @@ export const listSessions = protectedRoute(["admin", "support"], {
   path: "/users/{id}/sessions",
   tags,
   summary: "List a user's active sessions",
-  description: "Devices signed in: when, last use, IP and user agent. Never token material.",
+  description:
+    "Devices signed in: when, last use, IP and user agent. Never token material. " +
+    "Only an admin may see an admin's sessions (403).",
   request: { params: idParam("user") },
   responses: {
     [Status.OK]: { description: "Active sessions", content: json(SessionListSchema) },
@@ -105,7 +108,9 @@ export const revokeSessions = protectedRoute(["admin", "support"], {
   path: "/users/{id}/sessions",
   tags,
   summary: "Sign a user out everywhere",
-  description: "Revokes every session of the user; their access tokens stop working at once.",
+  description:
+    "Revokes every session of the user; their access tokens stop working at once. " +
+    "Only an admin may sign an admin out (403).",
   request: { params: idParam("user") },
   responses: {
     [Status.NO_CONTENT]: { description: "All sessions revoked" },
@@ -117,15 +122,13 @@ export const unlock = protectedRoute(["admin", "support"], {
   method: "post",
   path: "/users/{id}/unlock",
   tags,
-  summary: "Clear a login lockout",
-  description: "Resets the failed-login count and lifts a lockout after too many failures.",
+  summary: "Clear the user's sign-in limits",
+  description:
+    "Empties every sign-in throttle bucket of the user (docs/security.md), so they can try " +
+    "their password again at once. Only an admin may do this for an admin (403).",
   request: { params: idParam("user") },
   responses: {
-    [Status.OK]: {
-      description: "The user, unlocked",
-      headers: etagHeader,
-      content: json(UserSchema),
-    },
+    [Status.NO_CONTENT]: { description: "Sign-in limits cleared" },
     ...problemResponses(Status.NOT_FOUND),
   },
 });

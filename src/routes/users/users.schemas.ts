@@ -8,19 +8,26 @@ import { listQuerySchema, pageSchema } from "../../lib/pagination";
 
 const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
 
-/** Every column but the password hash: the only shape in which a user leaves the API. */
-const { passwordHash: _hash, ...publicColumns } = getTableColumns(users);
+/**
+ * Every column but the password hash and the retired lock columns: the only shape in
+ * which a user leaves the API.
+ */
+const {
+  passwordHash: _hash,
+  failedLoginCount: _retiredCount,
+  lockedUntil: _retiredLock,
+  ...publicColumns
+} = getTableColumns(users);
 export const userColumns = publicColumns;
 
 export const UserSchema = createSelectSchema(users, {
   email: z.string().openapi({ example: "ana.gomez@example.co" }),
   passwordChangedAt: timestamp(),
-  lockedUntil: timestamp().nullable(),
   lastLoginAt: timestamp().nullable(),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 })
-  .omit({ passwordHash: true })
+  .omit({ passwordHash: true, failedLoginCount: true, lockedUntil: true })
   .openapi("User");
 export type User = z.infer<typeof UserSchema>;
 
