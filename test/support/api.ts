@@ -50,9 +50,12 @@ export async function created<T = Record<string, unknown>>(response: Response): 
   return (await response.json()) as T;
 }
 
-/** A GTIN-13 with a valid check digit, different each call. */
+let gtinSequence = 0;
+
+/** A GTIN-13 with a valid check digit, different each call (counted, not random). */
 export function validGtin(): string {
-  const base = `770${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+  gtinSequence += 1;
+  const base = `770${String(gtinSequence).padStart(9, "0")}`;
   const sum = [...base]
     .reverse()
     .reduce((total, d, i) => total + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
