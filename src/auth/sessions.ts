@@ -1,7 +1,6 @@
 import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import type { UserRole } from "../db/schema";
-import { type SessionEndReason, sessions, users } from "../db/schema";
+import { type SessionEndReason, sessions, type UserRole, users } from "../db/schema";
 import { sha256Hex, toBase64Url } from "../lib/encoding";
 
 /**

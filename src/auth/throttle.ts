@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { knownNetworks, signInThrottles, users } from "../db/schema";
+import { KNOWN_NETWORK_DAYS, knownNetworks, signInThrottles, users } from "../db/schema";
 
 /**
  * Sign-in throttling that an attacker cannot turn against the account's owner
@@ -15,10 +15,9 @@ import { knownNetworks, signInThrottles, users } from "../db/schema";
  * upsert, so however requests interleave at most that many passwords are hashed. A
  * success empties its bucket. Guesses from strangers fill `*`, never the owner's buckets.
  */
-export const ATTEMPTS_PER_WINDOW = 10;
-export const WINDOW_SECONDS = 15 * 60;
-export const KNOWN_NETWORK_DAYS = 90;
-export const OTHER_NETWORKS = "*";
+const ATTEMPTS_PER_WINDOW = 10;
+const WINDOW_SECONDS = 15 * 60;
+const OTHER_NETWORKS = "*";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

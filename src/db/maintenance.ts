@@ -1,12 +1,16 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
 import { createDatabase } from "./client";
-import { idempotencyKeys, knownNetworks, sessions, signInThrottles } from "./schema";
+import {
+  idempotencyKeys,
+  KNOWN_NETWORK_DAYS,
+  knownNetworks,
+  sessions,
+  signInThrottles,
+} from "./schema";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Ended sessions stay this long, so support can still see them after the fact. */
-export const ENDED_SESSION_RETENTION_DAYS = 30;
-/** Matches the 90 days a network counts as the account's own (src/auth/throttle.ts). */
-const KNOWN_NETWORK_DAYS = 90;
+const ENDED_SESSION_RETENTION_DAYS = 30;
 /** A sign-in window lasts 15 minutes; a day later its row is certainly spent. */
 const THROTTLE_RETENTION_MS = DAY_MS;
 

@@ -72,6 +72,9 @@ export const signInThrottles = sqliteTable(
   ],
 );
 
+/** How long a network an account signed in from counts as one of its own. */
+export const KNOWN_NETWORK_DAYS = 90;
+
 /** Networks an account has signed in from: each gets its own throttle bucket. */
 export const knownNetworks = sqliteTable(
   "known_networks",

@@ -15,13 +15,7 @@ import {
   rotateRefreshToken,
   startSession,
 } from "../../auth/sessions";
-import {
-  type Claim,
-  claimAttempt,
-  clearBucket,
-  findAccount,
-  rememberNetwork,
-} from "../../auth/throttle";
+import { claimAttempt, clearBucket, findAccount, rememberNetwork } from "../../auth/throttle";
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
 import { audit } from "../../db/audit";
 import { users } from "../../db/schema";
@@ -55,7 +49,7 @@ const invalidRefreshToken = () =>
  * The first refusal of a window is audited: it is how a spray or a guessing run shows up.
  */
 async function claimOrRefuse(c: Context, userId: string, bucket: string, now: number) {
-  const claim: Claim = await claimAttempt(c.var.db, userId, bucket, now);
+  const claim = await claimAttempt(c.var.db, userId, bucket, now);
   if (claim.allowed) return;
   if (claim.firstRefusal) {
     await audit(c, {
