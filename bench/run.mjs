@@ -2,15 +2,16 @@
 // Starts the API and the floor Worker (bench/floor) with `wrangler dev` on free ports over
 // one fresh local D1, seeds the national data set, drives each scenario with autocannon
 // from this process, prints a table and writes bench/results.json. Fails only on errors
-// (connection errors, timeouts, 5xx, unexpected non-2xx) or a bundle over budget.
+// (connection errors, timeouts, 5xx, unexpected non-2xx) or a failed bundle check
+// (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { checkBundle, describeBundle } from "../scripts/bundle-check.mjs";
 import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, benchSeedSql, sellerEmail } from "./seed.mjs";
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,6 @@ const SHORT = process.argv.includes("--short");
 const SECONDS = SHORT ? 3 : 10;
 const CONNECTIONS = 64;
 const LOGIN_CONNECTIONS = 8;
-const BUNDLE_BUDGET_BYTES = 200 * 1024;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 const wrangler = (args) =>
@@ -34,7 +34,7 @@ function freePort() {
     const server = createServer();
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -64,7 +64,7 @@ async function serve(args, label) {
       recent = (recent + chunk).slice(-20_000);
       if (output.includes("Ready on")) {
         clearTimeout(timer);
-        resolve();
+        resolve(undefined);
       }
     };
     child.stdout.on("data", onData);
@@ -74,13 +74,17 @@ async function serve(args, label) {
   return {
     origin: `http://127.0.0.1:${port}`,
     recent: () => recent,
-    stop: () => process.kill(-child.pid, "SIGTERM"),
+    stop: () => child.pid !== undefined && process.kill(-child.pid, "SIGTERM"),
   };
 }
 
 const randomIp = () =>
   `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${((Math.random() * 254) | 0) + 1}`;
 
+/**
+ * @param {string} origin
+ * @param {string} email
+ */
 async function signIn(origin, email) {
   const response = await fetch(`${origin}/api/v1/auth/login`, {
     method: "POST",
@@ -89,7 +93,7 @@ async function signIn(origin, email) {
   });
   if (response.status !== 200)
     throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
-  return response.json();
+  return /** @type {{ accessToken: string, refreshToken: string }} */ (await response.json());
 }
 
 function roundTripsOf(response) {
@@ -212,7 +216,7 @@ async function main() {
         `${api.origin}/api/v1/products?limit=50${cursor ? `&cursor=${cursor}` : ""}`,
         { headers: adminAuth },
       );
-      cursor = (await response.json()).nextCursor;
+      cursor = /** @type {{ nextCursor: string | null }} */ (await response.json()).nextCursor;
     }
 
     // Sessions for the refresh scenario: one rotating chain per connection.
@@ -359,7 +363,10 @@ async function main() {
               {},
               { refreshToken: state.token },
             );
-            if (response.status === 200) state.token = (await response.clone().json()).refreshToken;
+            if (response.status === 200)
+              state.token = /** @type {{ refreshToken: string }} */ (
+                await response.clone().json()
+              ).refreshToken;
             return response;
           },
         },
@@ -427,10 +434,9 @@ async function main() {
       console.log(`${measured.rps} req/s`);
     }
 
-    const outdir = join(state, "bundle");
-    wrangler(["deploy", "--dry-run", "--outdir", outdir]);
-    const code = readFileSync(join(outdir, "index.js"));
-    const bundle = { rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+    const bundleCheck = checkBundle();
+    const { rawBytes, gzipBytes, zodLocales } = bundleCheck;
+    const bundle = { rawBytes, gzipBytes, zodLocales };
 
     const results = {
       machine: {
@@ -471,9 +477,7 @@ async function main() {
         ]),
       ),
     );
-    console.log(
-      `bundle: ${bundle.rawBytes} bytes raw, ${bundle.gzipBytes} bytes gzip (budget ${BUNDLE_BUDGET_BYTES})`,
-    );
+    for (const line of describeBundle(bundleCheck)) console.log(line);
 
     const failures = [
       ...scenarios
@@ -482,9 +486,7 @@ async function main() {
       ...scenarios
         .filter((s) => (s.floorErrors ?? 0) > 0)
         .map((s) => `${s.name} floor: ${s.floorErrors} errors`),
-      ...(bundle.gzipBytes > BUNDLE_BUDGET_BYTES
-        ? [`bundle: ${bundle.gzipBytes} bytes gzip is over the ${BUNDLE_BUDGET_BYTES} budget`]
-        : []),
+      ...bundleCheck.failures,
     ];
     if (failures.length > 0) {
       console.error(`\nbench FAILED:\n- ${failures.join("\n- ")}`);

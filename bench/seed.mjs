@@ -135,7 +135,9 @@ export function benchSeedSql() {
   const establishments = [];
   const assignments = [];
   for (let e = 1; e <= 5_000; e++) {
-    const [department, city] = DEPARTMENTS[e % DEPARTMENTS.length];
+    const [department, city] = /** @type {[string, string]} */ (
+      DEPARTMENTS[e % DEPARTMENTS.length]
+    );
     establishments.push([
       id("d", e),
       `Establecimiento ${String(e).padStart(4, "0")}`,

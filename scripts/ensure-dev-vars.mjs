@@ -6,6 +6,7 @@ import { generateHmacKey, generateSigningKey } from "./keys.mjs";
 
 const path = new URL("../.dev.vars", import.meta.url);
 const existing = await readFile(path, "utf8").catch(() => null);
+/** @param {string} name */
 const has = (name) => existing !== null && new RegExp(`^${name}=`, "m").test(existing);
 
 const added = [];
