@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sessionStart } from "../src/db/client";
+import { sessionStart } from "../src/request/d1-session";
 import { call } from "./support/http";
 
 const BOOKMARK = "0000000a-00000004-00005040-8f1b2b4ef8a54f3e9e3c2f0e4a9d1c7b";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeError } from "../src/lib/error-log";
+import { describeError } from "../src/request/error-log";
 import { expectProblem, jsonBody } from "./support/http";
 import { createProbeApp } from "./support/probe-app";
 

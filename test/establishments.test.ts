@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { nitCheckDigit } from "../src/lib/fields";
+import { nitCheckDigit } from "../src/lib/nit";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, createUser } from "./support/auth";
 import { expectProblem } from "./support/http";

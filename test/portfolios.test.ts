@@ -197,6 +197,40 @@ describe("portfolio items", () => {
     );
   });
 
+  it("50 concurrent PUTs adding the same product: all succeed, one item, one new version", async () => {
+    const api = await admin();
+    const [p] = await products(api, 1);
+    const portfolio = await created<Portfolio>(await api.post("/portfolios", { name: name() }));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        api.put(`/portfolios/${portfolio.id}/items/${p!.id}`, { price: 700 }),
+      ),
+    );
+    for (const answer of answers) expect([200, 201]).toContain(answer.status);
+    expect(await (await api.get(`/portfolios/${portfolio.id}`)).json()).toMatchObject({
+      itemCount: 1,
+      version: 2,
+    });
+  });
+
+  it("concurrent PUTs under one If-Match: one adds its product (201), the rest get 412", async () => {
+    const api = await admin();
+    const candidates = await products(api, 10);
+    const portfolio = await created<Portfolio>(await api.post("/portfolios", { name: name() }));
+    const answers = await Promise.all(
+      candidates.map((product) =>
+        api.put(`/portfolios/${portfolio.id}/items/${product.id}`, {}, { "If-Match": '"1"' }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([
+      201, 412, 412, 412, 412, 412, 412, 412, 412, 412,
+    ]);
+    expect(await (await api.get(`/portfolios/${portfolio.id}`)).json()).toMatchObject({
+      itemCount: 1,
+      version: 2,
+    });
+  });
+
   it("PUT on an existing item with nothing to change answers 200 and keeps the version", async () => {
     const api = await admin();
     const [p] = await products(api, 1);

@@ -1,4 +1,3 @@
-import { fromBase64, toBase64 } from "../lib/encoding";
 import { commonPasswords } from "./common-passwords";
 
 /**
@@ -16,6 +15,11 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const encoder = new TextEncoder();
+
+// Hashes store salt and hash in standard base64 (the format hashes were written in).
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+/** Throws on anything that is not base64. */
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 /** NFC so the same password typed on two keyboards hashes the same (NIST SP 800-63B). */
 const normalise = (password: string) => password.normalize("NFC");
@@ -48,13 +52,9 @@ export async function hashPassword(password: string): Promise<string> {
   return `${SCHEME}$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
-/** Constant-time comparison of two equal-length byte strings. */
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
-  return difference === 0;
-}
+/** Constant-time comparison (the platform's, which throws on unequal lengths). */
+const timingSafeEqual = (a: Uint8Array, b: Uint8Array) =>
+  a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
 
 function parseHash(stored: string) {
   const [scheme, iterations, salt, hash, ...rest] = stored.split("$");

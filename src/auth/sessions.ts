@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
+import { base64url } from "jose";
 import type { Database } from "../db/client";
 import { type SessionEndReason, sessions, type UserRole, users } from "../db/schema";
-import { sha256Hex, toBase64Url } from "../lib/encoding";
+import { sha256Hex } from "../lib/encoding";
 
 /**
  * Sessions (refresh-token families), split by what each store does well:
@@ -55,7 +56,7 @@ const alive = (now: number) =>
  * at least 60 s), so a retired token presented later is still recognised as reuse.
  */
 async function newRefreshToken(kv: KVNamespace, record: RefreshRecord, now: number) {
-  const refreshToken = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const refreshToken = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
   const tokenHash = await sha256Hex(refreshToken);
   const end = Math.floor(Date.parse(record.expiresAt) / 1000);
   const stored = kv.put(refreshKey(tokenHash), JSON.stringify(record), {

@@ -10,7 +10,11 @@ declare module "hono" {
   interface ContextVariableMap {
     /** Echoed or generated request id: in the X-Request-Id header, problems and logs. */
     requestId: string;
-    /** The authenticated user's id, once authentication has run (for the log line). */
+    /**
+     * The user acting: the authenticated caller once authentication has run, or the user
+     * a sign-in just identified. The actor of audit rows and Idempotency-Key records, and
+     * the log line's userId.
+     */
     userId?: string;
     /** D1 round trips this request made (set by the D1 session middleware). */
     d1RoundTrips?: number;

@@ -1,6 +1,7 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./problem";
+import type { AppRouteHandler } from "./types";
 import { describeFieldErrors, fieldErrors } from "./validation";
 
 /**
@@ -16,4 +17,24 @@ export function createRouter() {
       throw new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });
     },
   });
+}
+
+/** One handler for each route, under the route's own name, typed by it. */
+export type HandlersFor<Routes extends Record<string, RouteConfig>> = {
+  [Name in keyof Routes]: AppRouteHandler<Routes[Name]>;
+};
+
+/**
+ * A router serving each route (a `*.routes.ts` module) with the handler of the same name
+ * (from `*.handlers.ts`): a route without its handler does not compile.
+ */
+export function routerFor<Routes extends Record<string, RouteConfig>>(
+  routes: Routes,
+  handlers: HandlersFor<Routes>,
+) {
+  const router = createRouter();
+  for (const name of Object.keys(routes) as (keyof Routes)[]) {
+    router.openapi(routes[name], handlers[name] as never);
+  }
+  return router;
 }

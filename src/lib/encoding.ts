@@ -1,4 +1,4 @@
-/** Byte encodings and hashing the API needs, written once. */
+/** Hex digests the API needs, written once (base64url is jose's `base64url`). */
 
 const utf8 = new TextEncoder();
 
@@ -20,18 +20,3 @@ export async function hmacSha256Hex(key: string, text: string): Promise<string> 
   );
   return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, utf8.encode(text))));
 }
-
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Throws on anything that is not base64. */
-export const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-
-export const toBase64Url = (bytes: Uint8Array) =>
-  toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-
-export const fromBase64Url = (text: string) =>
-  fromBase64(text.replaceAll("-", "+").replaceAll("_", "/"));

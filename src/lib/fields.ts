@@ -29,63 +29,29 @@ export const phone = () =>
     .regex(/^\+?[0-9][0-9 ()-]{5,22}[0-9]$/, "Expected a phone number such as +57 601 555 0100")
     .openapi({ example: "+57 300 555 0100" });
 
-export const idParam = (name: string) =>
-  z.object({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .openapi({ param: { name: "id", in: "path" }, description: `The ${name}'s id` }),
-  });
+/** The id of a resource, as a body field, a filter or a path parameter. */
+export const id = () => z.string().min(1).max(64);
+
+/** Path parameters that are ids: `pathIds({ id: "portfolio", productId: "product" })`. */
+export const pathIds = <const K extends string>(names: Record<K, string>) =>
+  z.object(
+    Object.fromEntries(
+      Object.entries<string>(names).map(([param, thing]) => [
+        param,
+        id().openapi({ param: { name: param, in: "path" }, description: `The ${thing}'s id` }),
+      ]),
+    ) as Record<K, z.ZodString>,
+  );
+
+/** The `{id}` path parameter of a resource. */
+export const idParam = (thing: string) => pathIds({ id: thing });
 
 /** An RFC 3339 UTC timestamp as the API writes them (`2026-11-26T21:05:42.123Z`). */
 export const timestamp = () =>
   z.string().openapi({ format: "date-time", example: "2026-11-26T21:05:42.123Z" });
 
-/** GS1 check digit: weights 3,1,3,… from the right, excluding the check digit itself. */
-export function hasValidGtinCheckDigit(gtin: string): boolean {
-  const digits = [...gtin].map(Number);
-  const check = digits.pop()!;
-  const sum = digits
-    .reverse()
-    .reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
-}
-
-export const gtin = () =>
-  z
-    .string()
-    .regex(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, "Expected a GTIN of 8, 12, 13 or 14 digits")
-    .refine(hasValidGtinCheckDigit, "The GTIN check digit is wrong")
-    .openapi({
-      description: "Barcode (GTIN-8/12/13/14) with a valid check digit.",
-      example: "7702004003508",
-    });
-
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.lan|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[.*\])$/i;
-
-/**
- * An https URL on a public host name. The API never fetches it (clients do), but it is
- * still refused when it points at loopback, private, link-local or IPv6-literal hosts, so
- * the catalogue cannot be used to aim apps at internal services (OWASP API7, SSRF).
- */
-export const publicHttpsUrl = () =>
-  z
-    .string()
-    .max(2048)
-    .refine((value) => {
-      if (!URL.canParse(value)) return false;
-      const url = new URL(value);
-      return (
-        url.protocol === "https:" &&
-        url.username === "" &&
-        url.password === "" &&
-        url.hostname.includes(".") &&
-        !PRIVATE_HOST.test(url.hostname)
-      );
-    }, "Expected an https URL on a public host")
-    .openapi({ format: "uri", example: "https://cdn.example.co/products/7702004003508.jpg" });
+/** The timestamps every resource carries, as the API writes them. */
+export const timestamps = () => ({ createdAt: timestamp(), updatedAt: timestamp() });
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -113,38 +79,6 @@ export const updatedSince = () =>
     .optional()
     .openapi({ description: "Only rows changed at or after this instant (RFC 3339)." });
 
-const NIT_WEIGHTS = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
-
-/** DIAN's check digit (dígito de verificación) for a NIT's base number. */
-export function nitCheckDigit(base: string): number {
-  const sum = [...base]
-    .reverse()
-    .reduce((total, digit, i) => total + Number(digit) * NIT_WEIGHTS[i]!, 0);
-  const remainder = sum % 11;
-  return remainder > 1 ? 11 - remainder : remainder;
-}
-
-/**
- * A Colombian NIT: 6–10 digits with an optional `-d` check digit, which must be right
- * when given. Stored as `<digits>-<check digit>` so one company has one spelling.
- */
-export const nit = () =>
-  z
-    .string()
-    .regex(/^\d{6,10}(-\d)?$/, "Expected a NIT such as 900123456-7")
-    .refine((value) => {
-      const [base, check] = value.split("-");
-      return check === undefined || nitCheckDigit(base!) === Number(check);
-    }, "The NIT check digit is wrong")
-    .transform((value) => {
-      const base = value.split("-")[0]!;
-      return `${base}-${nitCheckDigit(base)}`;
-    })
-    .openapi({
-      description: "Colombian NIT, stored with its check digit.",
-      example: "800197268-4",
-    });
-
 /** The `q` filter of a list: a case-insensitive "contains" over the named fields. */
 export const searchText = (fields: string) =>
   z
@@ -153,3 +87,10 @@ export const searchText = (fields: string) =>
     .max(100)
     .optional()
     .openapi({ description: `Part of the ${fields}.` });
+
+/** A PATCH body: every field optional, unknown fields refused, at least one field sent. */
+export const patchBody = <S extends z.ZodRawShape>(shape: S) =>
+  z
+    .strictObject(shape)
+    .partial()
+    .refine((body) => Object.keys(body).length > 0, "Send at least one field to change");

@@ -79,3 +79,6 @@ export const etagHeader = {
 export const locationHeader = {
   Location: { schema: { type: "string" as const }, description: "URL of the new resource" },
 };
+
+/** A required JSON request body (without `required`, a missing Content-Type skips validation). */
+export const jsonBody = <T>(schema: T) => ({ required: true, content: jsonContent(schema) });

@@ -1,7 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { asc, desc, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { fromBase64Url, toBase64Url } from "./encoding";
+import { base64url } from "jose";
 import { ApiError } from "./problem";
 
 /**
@@ -13,7 +11,7 @@ import { ApiError } from "./problem";
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-type SortValue = string | number;
+export type SortValue = string | number;
 
 interface CursorPayload {
   /** The sort the cursor was made for; reusing it under another sort is a 400. */
@@ -22,27 +20,15 @@ interface CursorPayload {
   id: string;
 }
 
-const anySortValue = z.union([z.string(), z.number()]);
+export const anySortValue = z.union([z.string(), z.number()]);
 
 /** Exactly `[sort, value, id]`: a cursor with more or fewer parts was not made here. */
 const CursorTupleSchema = z.tuple([z.string(), anySortValue, z.string().min(1)]);
 
-/**
- * The sort value a cursor may carry for a column: the column's own type, so a forged
- * cursor cannot compare an integer column with text (or text with a number).
- */
-function sortValueFor(column: SQLiteColumn): z.ZodType<SortValue> {
-  if (column.columnType === "SQLiteInteger") return z.number().int();
-  if (column.dataType === "number") return z.number();
-  if (column.dataType === "string") return z.string();
-  return anySortValue;
-}
-
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function encodeCursor(payload: CursorPayload): string {
-  return toBase64Url(textEncoder.encode(JSON.stringify([payload.sort, payload.value, payload.id])));
+  return base64url.encode(JSON.stringify([payload.sort, payload.value, payload.id]));
 }
 
 const invalidCursor = (message: string) =>
@@ -66,7 +52,7 @@ export function decodeCursor(
   let payload: CursorPayload;
   try {
     if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new Error("not base64url");
-    const json: unknown = JSON.parse(textDecoder.decode(fromBase64Url(cursor)));
+    const json: unknown = JSON.parse(textDecoder.decode(base64url.decode(cursor)));
     const [cursorSort, cursorValue, id] = CursorTupleSchema.parse(json);
     payload = { sort: cursorSort, value: cursorValue, id };
   } catch {
@@ -121,47 +107,3 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
       .nullable()
       .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
   });
-
-interface KeysetOptions<F extends string> {
-  sort: F | `-${F}`;
-  cursor: string | undefined;
-  /** The column behind each sort field; each must be NOT NULL. */
-  columns: Record<F, SQLiteColumn>;
-  id: SQLiteColumn;
-}
-
-/**
- * A keyset page: `where` continues after the cursor, `orderBy` sorts by (field, id), and
- * `toPage` turns the `limit + 1` rows fetched into `{data, nextCursor}` — the extra row
- * only tells whether another page exists.
- */
-export function keyset<F extends string>({ sort, cursor, columns, id }: KeysetOptions<F>) {
-  const descending = sort.startsWith("-");
-  const field = (descending ? sort.slice(1) : sort) as F;
-  const column = columns[field];
-  const order = descending ? desc : asc;
-  const sorts = Object.keys(columns).flatMap((f) => [f, `-${f}`]);
-  const after =
-    cursor === undefined ? undefined : decodeCursor(cursor, sort, sortValueFor(column), sorts);
-  return {
-    // A row-value comparison, (field, id) > (value, id), lets SQLite seek straight into the
-    // (field, id) index instead of scanning past the earlier pages.
-    where:
-      after &&
-      (descending
-        ? sql`(${column}, ${id}) < (${after.value}, ${after.id})`
-        : sql`(${column}, ${id}) > (${after.value}, ${after.id})`),
-    orderBy: [order(column), order(id)],
-    /** `idOf` reads the tie-breaker from a row (the `id` column unless told otherwise). */
-    toPage<Row extends Record<F, SortValue>>(
-      rows: Row[],
-      limit: number,
-      idOf: (row: Row) => string = (row) => (row as unknown as { id: string }).id,
-    ) {
-      if (rows.length <= limit) return { data: rows, nextCursor: null };
-      const data = rows.slice(0, limit);
-      const last = data[data.length - 1]!;
-      return { data, nextCursor: encodeCursor({ sort, value: last[field], id: idOf(last) }) };
-    },
-  };
-}

@@ -1,4 +1,5 @@
 import { execFile, spawn, spawnSync } from "node:child_process";
+import { timingSafeEqual } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,13 @@ const run = promisify(execFile);
 let state: string;
 
 beforeAll(async () => {
+  // verifyPassword runs in workerd, whose WebCrypto has timingSafeEqual; Node keeps it
+  // in node:crypto. Give this Node process the Workers method the stored hash is checked with.
+  const view = (bytes: ArrayBuffer | ArrayBufferView) =>
+    ArrayBuffer.isView(bytes)
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : new Uint8Array(bytes);
+  crypto.subtle.timingSafeEqual ??= (a, b) => timingSafeEqual(view(a), view(b));
   state = await mkdtemp(join(tmpdir(), "portafolio-cli-"));
 });
 afterAll(() => rm(state, { recursive: true, force: true }));

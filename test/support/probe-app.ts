@@ -2,9 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, like, or } from "drizzle-orm";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createApp } from "../../src/app";
+import { keyset } from "../../src/db/keyset";
 import { products } from "../../src/db/schema";
 import { assertIfMatch, etagFor, notModified } from "../../src/lib/etag";
-import { keyset, listQuerySchema } from "../../src/lib/pagination";
+import { listQuerySchema } from "../../src/lib/pagination";
 import { ApiError } from "../../src/lib/problem";
 
 /** A table no migration creates: a query on it fails inside D1, after Drizzle bound the values. */
@@ -52,12 +53,12 @@ export function createProbeApp() {
       responses: { 200: { description: "ok" } },
     }),
     async (c) => {
-      const { limit, cursor, sort, category } = c.req.valid("query");
-      const page = keyset({
-        sort,
-        cursor,
-        id: products.id,
-        columns: { name: products.name, price: products.price, createdAt: products.createdAt },
+      const query = c.req.valid("query");
+      const { limit, category } = query;
+      const page = keyset(query, products.id, {
+        name: products.name,
+        price: products.price,
+        createdAt: products.createdAt,
       });
       const rows = await c.var.db
         .select({

@@ -12,11 +12,20 @@ export const timestamp = (name: string) => text(name);
 export const idColumn = () => text("id").primaryKey();
 
 /** Optimistic concurrency: starts at 1, +1 on every change; the ETag is derived from it. */
-export const versionColumn = () => integer("version").notNull().default(1);
+const versionColumn = () => integer("version").notNull().default(1);
 
-export const createdAt = () => timestamp("created_at").notNull().default(nowSql);
-export const updatedAt = () => timestamp("updated_at").notNull().default(nowSql);
-export const deletedAt = () => timestamp("deleted_at");
+const createdAt = () => timestamp("created_at").notNull().default(nowSql);
+const updatedAt = () => timestamp("updated_at").notNull().default(nowSql);
+
+/** The columns of a row that changes under optimistic concurrency (src/db/versions.ts). */
+export const versioned = () => ({
+  version: versionColumn(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** …and that is soft-deleted: `deleted_at` set, the row kept for history and references. */
+export const softDeleted = () => ({ ...versioned(), deletedAt: timestamp("deleted_at") });
 
 /** SQL list for a CHECK constraint over an enum's values, e.g. `'a', 'b'`. */
 export const sqlList = (values: readonly string[]) =>

@@ -8,18 +8,9 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import {
-  createdAt,
-  deletedAt,
-  idColumn,
-  nowSql,
-  sqlList,
-  timestamp,
-  updatedAt,
-  versionColumn,
-} from "./columns";
+import { idColumn, nowSql, softDeleted, sqlList, timestamp } from "./columns";
 import { portfolios } from "./portfolios";
-import { users } from "./users";
+import { userOwned } from "./users";
 
 export const establishmentKinds = [
   "tienda",
@@ -47,10 +38,7 @@ export const establishments = sqliteTable(
     /** The portfolio this store carries; many establishments share one. */
     portfolioId: text("portfolio_id").references(() => portfolios.id, { onDelete: "set null" }),
     status: text("status", { enum: establishmentStatuses }).notNull().default("active"),
-    version: versionColumn(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-    deletedAt: deletedAt(),
+    ...softDeleted(),
   },
   (t) => [
     uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
@@ -78,9 +66,7 @@ export const establishmentSellers = sqliteTable(
     establishmentId: text("establishment_id")
       .notNull()
       .references(() => establishments.id, { onDelete: "cascade" }),
-    sellerId: text("seller_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    sellerId: userOwned("seller_id"),
     assignedAt: timestamp("assigned_at").notNull().default(nowSql),
   },
   (t) => [

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { idColumn, nowSql, timestamp } from "./columns";
-import { users } from "./users";
+import { userOwned, users } from "./users";
 
 /** Who changed what, written in the same batch as the change it records. */
 export const auditEvents = sqliteTable(
@@ -31,14 +31,12 @@ export const auditEvents = sqliteTable(
  * Idempotency-Key records for POST creates, holding the response to replay. In D1
  * (strongly consistent), not KV: two retries racing at different locations must see the
  * same record. A record is written in the same batch as the create it answers, so it
- * never exists for a request that is still running or that failed (src/db/idempotency.ts).
+ * never exists for a request that is still running or that failed (src/request/idempotent-create.ts).
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userOwned(),
     key: text("key").notNull(),
     /**
      * HMAC-SHA-256 (key: the IDEMPOTENCY_HMAC_KEY secret) of method, path and body: a

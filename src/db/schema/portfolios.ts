@@ -8,16 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import {
-  createdAt,
-  deletedAt,
-  idColumn,
-  nowSql,
-  sqlList,
-  timestamp,
-  updatedAt,
-  versionColumn,
-} from "./columns";
+import { idColumn, nowSql, softDeleted, sqlList, timestamp } from "./columns";
 import { products } from "./products";
 
 export const portfolioStatuses = ["active", "inactive"] as const;
@@ -29,10 +20,7 @@ export const portfolios = sqliteTable(
     name: text("name").notNull(),
     description: text("description"),
     status: text("status", { enum: portfolioStatuses }).notNull().default("active"),
-    version: versionColumn(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-    deletedAt: deletedAt(),
+    ...softDeleted(),
   },
   (t) => [
     uniqueIndex("portfolios_name_unique").on(t.name).where(sql`${t.deletedAt} is null`),

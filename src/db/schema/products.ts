@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createdAt, deletedAt, idColumn, sqlList, updatedAt, versionColumn } from "./columns";
+import { idColumn, softDeleted, sqlList } from "./columns";
 
 export const productUnits = ["unit", "pack", "box", "kg", "l"] as const;
 export const productStatuses = ["active", "inactive"] as const;
@@ -22,10 +22,7 @@ export const products = sqliteTable(
     price: integer("price").notNull(),
     currency: text("currency").notNull().default("COP"),
     status: text("status", { enum: productStatuses }).notNull().default("active"),
-    version: versionColumn(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-    deletedAt: deletedAt(),
+    ...softDeleted(),
   },
   (t) => [
     // Partial unique indexes: a soft-deleted product frees its sku and gtin for reuse.

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { idColumn, sqlList, timestamp } from "./columns";
-import { users } from "./users";
+import { userOwned } from "./users";
 
 export const sessionEndReasons = [
   "logout",
@@ -24,9 +24,7 @@ export const sessions = sqliteTable(
   "sessions",
   {
     id: idColumn(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userOwned(),
     /** SHA-256 of the one current refresh token; every other token of the family is retired. */
     tokenHash: text("token_hash").notNull(),
     /** How many refresh tokens the family has had (1 at sign-in). */
@@ -58,9 +56,7 @@ export const sessions = sqliteTable(
 export const signInThrottles = sqliteTable(
   "sign_in_throttles",
   {
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userOwned(),
     bucket: text("bucket").notNull(),
     windowStartedAt: timestamp("window_started_at").notNull(),
     /** Attempts claimed in the window, refused ones included. */
@@ -79,9 +75,7 @@ export const KNOWN_NETWORK_DAYS = 90;
 export const knownNetworks = sqliteTable(
   "known_networks",
   {
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userOwned(),
     network: text("network").notNull(),
     lastSignInAt: timestamp("last_sign_in_at").notNull(),
   },

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createdAt, idColumn, sqlList, timestamp, updatedAt, versionColumn } from "./columns";
+import { idColumn, sqlList, timestamp, versioned } from "./columns";
 
 export const userRoles = ["admin", "seller", "support", "analyst"] as const;
 export type UserRole = (typeof userRoles)[number];
@@ -30,9 +30,7 @@ export const users = sqliteTable(
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: timestamp("locked_until"),
     lastLoginAt: timestamp("last_login_at"),
-    version: versionColumn(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...versioned(),
   },
   (t) => [
     // Case-insensitive uniqueness: lookups use lower(email) so they hit this index.
@@ -48,3 +46,9 @@ export const users = sqliteTable(
     check("users_version_check", sql`${t.version} >= 1`),
   ],
 );
+
+/** The user a row belongs to (by default `user_id`): the row goes when the user does. */
+export const userOwned = (name = "user_id") =>
+  text(name)
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });

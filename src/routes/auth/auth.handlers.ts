@@ -17,7 +17,6 @@ import {
 } from "../../auth/sessions";
 import { claimAttempt, clearBucket, findAccount, rememberNetwork } from "../../auth/throttle";
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
-import { audit } from "../../db/audit";
 import { users } from "../../db/schema";
 import { clientInfo, clientIp, clientNetwork } from "../../lib/client-info";
 import { etagFor, notModified } from "../../lib/etag";
@@ -25,8 +24,8 @@ import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
-import { findUser } from "../users/users.handlers";
-import { type User, userColumns } from "../users/users.schemas";
+import { audit } from "../../request/audit";
+import { findUser, type User, userColumns } from "../../resources/users";
 import type * as routes from "./auth.routes";
 
 const RATE_LIMIT_PERIOD_SECONDS = 60;

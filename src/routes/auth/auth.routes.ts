@@ -2,9 +2,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, protectedRoute } from "../../auth/route";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
-import { etagHeader, jsonContent } from "../../lib/openapi";
+import { etagHeader, jsonBody, jsonContent } from "../../lib/openapi";
 import { problemResponses } from "../../lib/problem";
-import { UserSchema } from "../users/users.schemas";
+import { UserSchema } from "../../resources/users";
 import {
   ChangePasswordSchema,
   LoginSchema,
@@ -26,7 +26,7 @@ export const login = createRoute({
     "account, 10 attempts per 15 minutes from each network the account has signed in " +
     "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
     "owner's. Limits answer 429 with Retry-After.",
-  request: { body: { required: true, content: jsonContent(LoginSchema) } },
+  request: { body: jsonBody(LoginSchema) },
   responses: {
     [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
     ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
@@ -41,7 +41,7 @@ export const refresh = createRoute({
   description:
     "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
     "a retired token again revokes the whole session (stolen-token detection).",
-  request: { body: { required: true, content: jsonContent(RefreshSchema) } },
+  request: { body: jsonBody(RefreshSchema) },
   responses: {
     [Status.OK]: { description: "A new token pair", content: jsonContent(TokenPairSchema) },
     ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED),
@@ -56,7 +56,7 @@ export const logout = createRoute({
   description:
     "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
     "working at once. Answers 204 whatever the token, so it reveals nothing.",
-  request: { body: { required: true, content: jsonContent(LogoutSchema) } },
+  request: { body: jsonBody(LogoutSchema) },
   responses: {
     [Status.NO_CONTENT]: { description: "Signed out" },
     ...problemResponses(Status.BAD_REQUEST),
@@ -95,7 +95,7 @@ export const changePassword = protectedRoute(ALL_ROLES, {
   description:
     "Keeps this session and revokes every other one. Wrong current passwords count " +
     "against the same sign-in limits as POST /auth/login (429 with Retry-After).",
-  request: { body: { required: true, content: jsonContent(ChangePasswordSchema) } },
+  request: { body: jsonBody(ChangePasswordSchema) },
   responses: {
     [Status.NO_CONTENT]: { description: "Password changed" },
     ...problemResponses(Status.BAD_REQUEST, Status.TOO_MANY_REQUESTS),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { email } from "../../lib/fields";
-import { UserSchema } from "../users/users.schemas";
+import { UserSchema } from "../../resources/users";
 
 export const LoginSchema = z
   .strictObject({

@@ -1,37 +1,37 @@
-import { and, asc, eq, gte, isNull, sql } from "drizzle-orm";
-import type { Context } from "hono";
-import type { AccessClaims } from "../../auth/tokens";
-import { audit, auditIfChanged, diff } from "../../db/audit";
-import type { Database } from "../../db/client";
-import { conflictOnUnique } from "../../db/errors";
-import { commitCreate, replayRecorded } from "../../db/idempotency";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
+import {
+  assertSellerMaySet,
+  visibleEstablishment,
+  visibleEstablishments,
+} from "../../auth/establishment-scope";
+import { keyset } from "../../db/keyset";
 import {
   establishmentSellers,
   establishments,
   portfolioItems,
   portfolios,
   products,
-  users,
 } from "../../db/schema";
-import { softDeleteVersioned, updateVersioned } from "../../db/versioned-update";
-import { assertIfMatch, etagFor, ifMatchGuard, notModified, weakEtagOf } from "../../lib/etag";
+import { contains } from "../../db/search";
+import { isLive } from "../../db/versions";
+import { etagFor, notModified, weakEtagOf } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
-import { keyset } from "../../lib/pagination";
 import { ApiError } from "../../lib/problem";
-import { contains } from "../../lib/search";
 import type { AppRouteHandler } from "../../lib/types";
-import { itemColumns, portfolioColumns } from "../portfolios/portfolios.schemas";
-import type * as routes from "./establishments.routes";
+import { commitCreate, replayRecorded } from "../../request/idempotent-create";
+import { softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
+import { itemColumns, portfolioColumns } from "../../resources/portfolios";
 import {
-  type Establishment,
   establishmentColumns,
+  establishmentTarget,
+  findVisible,
+  livePortfolio,
   toEstablishment,
-} from "./establishments.schemas";
-import { assertSellerMaySet, visibleEstablishment, visibleEstablishments } from "./scope";
-
-const UNIQUE_FIELDS = { "establishments.tax_id": "taxId" };
+} from "./establishments.queries";
+import type * as routes from "./establishments.routes";
+import type { Establishment } from "./establishments.schemas";
 
 const notFound = () => new ApiError("not-found", { detail: "No such establishment" });
 
@@ -40,15 +40,6 @@ const unknownPortfolio = () =>
     detail: "The portfolio does not exist",
     errors: [{ path: "/portfolioId", message: "No such portfolio" }],
   });
-
-const livePortfolio = (db: Database, id: string) =>
-  db
-    .select({ id: portfolios.id })
-    .from(portfolios)
-    .where(and(eq(portfolios.id, id), isNull(portfolios.deletedAt)));
-
-const findVisible = (db: Database, auth: AccessClaims, id: string) =>
-  db.select(establishmentColumns).from(establishments).where(visibleEstablishment(auth, id));
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
@@ -81,38 +72,29 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     updatedAt: now,
   };
   const establishment: Establishment = { ...row, sellerIds };
-  return commitCreate(
-    c,
-    { body: establishment, location: `${API_BASE}/establishments/${row.id}` },
-    [
+  return commitCreate(c, {
+    target: establishmentTarget(c.var.auth, row.id),
+    body: establishment,
+    location: `${API_BASE}/establishments/${row.id}`,
+    inserts: [
       db.insert(establishments).values(row),
       ...sellerIds.map((sellerId) =>
         db
           .insert(establishmentSellers)
           .values({ establishmentId: row.id, sellerId, assignedAt: now }),
       ),
-      audit(c, {
-        action: "establishment.created",
-        entityType: "establishment",
-        entityId: row.id,
-        changes: diff({}, { name: row.name, city: row.city, portfolioId: row.portfolioId }),
-      }),
     ],
-  ).catch((error) => conflictOnUnique(error, UNIQUE_FIELDS));
+    audited: { name: row.name, city: row.city, portfolioId: row.portfolioId },
+  });
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
-  const page = keyset({
-    sort: query.sort,
-    cursor: query.cursor,
-    id: establishments.id,
-    columns: {
-      name: establishments.name,
-      city: establishments.city,
-      createdAt: establishments.createdAt,
-      updatedAt: establishments.updatedAt,
-    },
+  const page = keyset(query, establishments.id, {
+    name: establishments.name,
+    city: establishments.city,
+    createdAt: establishments.createdAt,
+    updatedAt: establishments.updatedAt,
   });
   const rows = await c.var.db
     .select(establishmentColumns)
@@ -163,146 +145,16 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   ]);
   if (!before) throw notFound();
   if (patch.portfolioId && portfolio.length === 0) throw unknownPortfolio();
-  const { row } = await updateVersioned(c, {
+  const establishment = await updateVersioned(c, establishmentTarget(c.var.auth, id), {
     before,
     patch,
-    entityType: "establishment",
-    entityId: id,
-    version: establishments.version,
-    uniqueFields: UNIQUE_FIELDS,
-    update: (values, guard) =>
-      db
-        .update(establishments)
-        .set(values)
-        .where(and(visibleEstablishment(c.var.auth, id), guard))
-        .returning(establishmentColumns),
-    currentVersion: async () => (await findVisible(db, c.var.auth, id))[0]?.version,
+    returning: establishmentColumns,
   });
-  c.header("ETag", etagFor(row.version));
-  return c.json(toEstablishment(row), Status.OK);
+  return c.json(toEstablishment(establishment), Status.OK);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
-  const { id } = c.req.valid("param");
-  const db = c.var.db;
-  const [before] = await findVisible(db, c.var.auth, id);
-  if (!before) throw notFound();
-  await softDeleteVersioned(c, {
-    before,
-    entityType: "establishment",
-    entityId: id,
-    version: establishments.version,
-    deletedAt: establishments.deletedAt,
-    markDeleted: (values, guard) =>
-      db
-        .update(establishments)
-        .set(values)
-        .where(and(visibleEstablishment(c.var.auth, id), guard))
-        .returning({ id: establishments.id }),
-    currentVersion: async () => (await findVisible(db, c.var.auth, id))[0]?.version,
-  });
-  return c.body(null, Status.NO_CONTENT);
-};
-
-export const listSellers: AppRouteHandler<typeof routes.listSellers> = async (c) => {
-  const { id } = c.req.valid("param");
-  const db = c.var.db;
-  const [[establishment], sellers] = await db.batch([
-    db
-      .select({ id: establishments.id })
-      .from(establishments)
-      .where(visibleEstablishment(c.var.auth, id)),
-    db
-      .select({ id: users.id, firstName: users.firstName, lastName: users.lastName })
-      .from(establishmentSellers)
-      .innerJoin(users, eq(users.id, establishmentSellers.sellerId))
-      .where(eq(establishmentSellers.establishmentId, id))
-      .orderBy(asc(users.lastName), asc(users.id)),
-  ]);
-  if (!establishment) throw notFound();
-  return c.json({ data: sellers }, Status.OK);
-};
-
-/**
- * Puts an establishment on a seller's route or takes it off: the membership change, the
- * establishment's version bump (its `sellerIds` changed) and the audit event, in one
- * batch. With If-Match, the membership only changes while the establishment is still at
- * that version. Idempotent: a change that changes nothing bumps nothing.
- */
-async function changeRoute(
-  c: Context,
-  id: string,
-  sellerId: string,
-  assign: boolean,
-  version: number,
-) {
-  const db = c.var.db;
-  const now = new Date().toISOString();
-  const stillAt = ifMatchGuard(
-    c,
-    () =>
-      sql`exists (select 1 from ${establishments} where ${establishments.id} = ${id} and ${establishments.version} = ${version})`,
-  );
-  const membership = assign
-    ? db
-        .insert(establishmentSellers)
-        .select(sql`select ${id}, ${sellerId}, ${now} where ${stillAt ?? sql`1`}`)
-        .onConflictDoNothing()
-    : db
-        .delete(establishmentSellers)
-        .where(
-          and(
-            eq(establishmentSellers.establishmentId, id),
-            eq(establishmentSellers.sellerId, sellerId),
-            stillAt,
-          ),
-        );
-  await db.batch([
-    membership,
-    db
-      .update(establishments)
-      .set({ version: sql`${establishments.version} + 1`, updatedAt: now })
-      .where(and(eq(establishments.id, id), sql`changes() > 0`)),
-    auditIfChanged(c, {
-      action: assign ? "establishment.seller_assigned" : "establishment.seller_unassigned",
-      entityType: "establishment",
-      entityId: id,
-      changes: {
-        sellerId: assign ? { before: null, after: sellerId } : { before: sellerId, after: null },
-      },
-    }),
-  ]);
-}
-
-export const assignSeller: AppRouteHandler<typeof routes.assignSeller> = async (c) => {
-  const { id, userId } = c.req.valid("param");
-  const db = c.var.db;
-  const [[establishment], [seller]] = await db.batch([
-    db
-      .select({ version: establishments.version })
-      .from(establishments)
-      .where(visibleEstablishment(c.var.auth, id)),
-    db.select({ role: users.role }).from(users).where(eq(users.id, userId)),
-  ]);
-  if (!establishment) throw notFound();
-  if (!seller) throw new ApiError("not-found", { detail: "No such user" });
-  if (seller.role !== "seller") {
-    throw new ApiError("conflict", { detail: "Only users with role seller can have a route" });
-  }
-  assertIfMatch(c, establishment.version);
-  await changeRoute(c, id, userId, true, establishment.version);
-  return c.body(null, Status.NO_CONTENT);
-};
-
-export const unassignSeller: AppRouteHandler<typeof routes.unassignSeller> = async (c) => {
-  const { id, userId } = c.req.valid("param");
-  const [establishment] = await c.var.db
-    .select({ version: establishments.version })
-    .from(establishments)
-    .where(visibleEstablishment(c.var.auth, id));
-  if (!establishment) throw notFound();
-  assertIfMatch(c, establishment.version);
-  await changeRoute(c, id, userId, false, establishment.version);
+  await softDeleteVersioned(c, establishmentTarget(c.var.auth, c.req.valid("param").id));
   return c.body(null, Status.NO_CONTENT);
 };
 
@@ -318,12 +170,12 @@ export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> =
     db
       .select(portfolioColumns)
       .from(portfolios)
-      .where(and(sql`${portfolios.id} = (${carried})`, isNull(portfolios.deletedAt))),
+      .where(and(sql`${portfolios.id} = (${carried})`, isLive(portfolios))),
     db
       .select(itemColumns)
       .from(portfolioItems)
       .innerJoin(products, eq(products.id, portfolioItems.productId))
-      .where(and(sql`${portfolioItems.portfolioId} = (${carried})`, isNull(products.deletedAt)))
+      .where(and(sql`${portfolioItems.portfolioId} = (${carried})`, isLive(products)))
       .orderBy(asc(portfolioItems.position), asc(portfolioItems.productId)),
   ]);
   if (!portfolio) {

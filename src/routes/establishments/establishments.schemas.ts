@@ -1,44 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { getTableColumns, sql } from "drizzle-orm";
-import { createSchemaFactory } from "drizzle-zod";
-import {
-  establishmentKinds,
-  establishmentSellers,
-  establishmentStatuses,
-  establishments,
-} from "../../db/schema";
-import { nit, phone, searchText, text, timestamp, updatedSince } from "../../lib/fields";
+import { establishmentKinds, establishmentStatuses, establishments } from "../../db/schema";
+import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
+import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
+import { createSelectSchema } from "../../lib/table-schema";
 
-const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
+/** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
+export const SCOPE_NOTE =
+  "Sellers only reach establishments on their route; any other id is a 404.";
 
-const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(establishments);
-
-/**
- * Columns of an establishment as returned, with its sellers' ids folded in by a
- * subquery — one query for a page of establishments, never one per row.
- */
-export const establishmentColumns = {
-  ...publicColumns,
-  sellerIds:
-    sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`.as(
-      "seller_ids",
-    ),
-};
-
-type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt"> & {
-  sellerIds: string;
-};
-
-export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow): Establishment => ({
-  ...row,
-  sellerIds: JSON.parse(sellerIds) as string[],
-});
-
-export const EstablishmentSchema = createSelectSchema(establishments, {
-  createdAt: timestamp(),
-  updatedAt: timestamp(),
-})
+export const EstablishmentSchema = createSelectSchema(establishments, timestamps())
   .omit({ deletedAt: true })
   .extend({
     sellerIds: z
@@ -61,11 +32,7 @@ const fields = {
   latitude: latitude(),
   longitude: longitude(),
   phone: phone(),
-  portfolioId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ description: "The portfolio this store carries." }),
+  portfolioId: id().openapi({ description: "The portfolio this store carries." }),
   status: z.enum(establishmentStatuses),
 };
 
@@ -89,17 +56,14 @@ export const CreateEstablishmentSchema = z
   })
   .openapi("CreateEstablishment");
 
-export const UpdateEstablishmentSchema = z
-  .strictObject({
-    ...fields,
-    taxId: fields.taxId.nullable(),
-    latitude: fields.latitude.nullable(),
-    longitude: fields.longitude.nullable(),
-    phone: fields.phone.nullable(),
-    portfolioId: fields.portfolioId.nullable(),
-  })
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
+export const UpdateEstablishmentSchema = patchBody({
+  ...fields,
+  taxId: fields.taxId.nullable(),
+  latitude: fields.latitude.nullable(),
+  longitude: fields.longitude.nullable(),
+  phone: fields.phone.nullable(),
+  portfolioId: fields.portfolioId.nullable(),
+})
   .refine(coordinatesTogether, {
     message: "Send latitude and longitude together",
     path: ["longitude"],
@@ -114,13 +78,8 @@ export const EstablishmentListQuerySchema = listQuerySchema(
   city: z.string().min(1).max(80).optional(),
   department: z.string().min(1).max(80).optional(),
   status: z.enum(establishmentStatuses).optional(),
-  portfolioId: z.string().min(1).max(64).optional(),
-  sellerId: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .openapi({ description: "Only on this seller's route." }),
+  portfolioId: id().optional(),
+  sellerId: id().optional().openapi({ description: "Only on this seller's route." }),
   updatedSince: updatedSince(),
 });
 

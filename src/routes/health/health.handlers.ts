@@ -3,11 +3,11 @@ import { version } from "../../../package.json";
 import * as Status from "../../lib/http-status";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
-import type { LivenessRoute, ReadinessRoute } from "./health.routes";
+import type * as routes from "./health.routes";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-export const liveness: AppRouteHandler<LivenessRoute> = (c) =>
+export const liveness: AppRouteHandler<typeof routes.liveness> = (c) =>
   c.json({ status: "ok" as const, version }, Status.OK);
 
 async function answers(probe: () => Promise<unknown>): Promise<boolean> {
@@ -25,7 +25,7 @@ async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export const readiness: AppRouteHandler<ReadinessRoute> = async (c) => {
+export const readiness: AppRouteHandler<typeof routes.readiness> = async (c) => {
   const [d1, kv] = await Promise.all([
     answers(() => c.var.db.run(sql`select 1`)),
     // A read of a key that never exists: proves KV answers without writing anything.

@@ -1,7 +1,5 @@
-import { createRouter } from "../../lib/create-router";
+import { routerFor } from "../../lib/create-router";
 import * as handlers from "./health.handlers";
 import * as routes from "./health.routes";
 
-export const healthRouter = createRouter()
-  .openapi(routes.liveness, handlers.liveness)
-  .openapi(routes.readiness, handlers.readiness);
+export const healthRouter = routerFor(routes, handlers);

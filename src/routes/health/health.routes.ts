@@ -1,20 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import * as Status from "../../lib/http-status";
+import { jsonContent } from "../../lib/openapi";
 import { problemResponses } from "../../lib/problem";
-
-export const HealthSchema = z
-  .object({
-    status: z.literal("ok"),
-    version: z.string().openapi({ example: "0.1.0" }),
-  })
-  .openapi("Health");
-
-export const ReadinessSchema = z
-  .object({
-    status: z.literal("ok"),
-    checks: z.object({ d1: z.literal("ok"), kv: z.literal("ok") }),
-  })
-  .openapi("Readiness");
+import { HealthSchema, ReadinessSchema } from "./health.schemas";
 
 export const liveness = createRoute({
   method: "get",
@@ -25,7 +13,7 @@ export const liveness = createRoute({
   responses: {
     [Status.OK]: {
       description: "The Worker is up",
-      content: { "application/json": { schema: HealthSchema } },
+      content: jsonContent(HealthSchema),
     },
   },
 });
@@ -39,11 +27,8 @@ export const readiness = createRoute({
   responses: {
     [Status.OK]: {
       description: "D1 and KV answered",
-      content: { "application/json": { schema: ReadinessSchema } },
+      content: jsonContent(ReadinessSchema),
     },
     ...problemResponses(Status.SERVICE_UNAVAILABLE),
   },
 });
-
-export type LivenessRoute = typeof liveness;
-export type ReadinessRoute = typeof readiness;

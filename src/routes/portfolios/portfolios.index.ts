@@ -1,13 +1,10 @@
-import { createRouter } from "../../lib/create-router";
+import { routerFor } from "../../lib/create-router";
+import * as itemHandlers from "./portfolio-items.handlers";
+import * as itemRoutes from "./portfolio-items.routes";
 import * as handlers from "./portfolios.handlers";
 import * as routes from "./portfolios.routes";
 
-export const portfoliosRouter = createRouter()
-  .openapi(routes.create, handlers.create)
-  .openapi(routes.list, handlers.list)
-  .openapi(routes.get, handlers.get)
-  .openapi(routes.update, handlers.update)
-  .openapi(routes.remove, handlers.remove)
-  .openapi(routes.listItems, handlers.listItems)
-  .openapi(routes.putItem, handlers.putItem)
-  .openapi(routes.removeItem, handlers.removeItem);
+export const portfoliosRouter = routerFor(
+  { ...routes, ...itemRoutes },
+  { ...handlers, ...itemHandlers },
+);

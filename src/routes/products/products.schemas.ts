@@ -1,29 +1,20 @@
 import { z } from "@hono/zod-openapi";
-import { getTableColumns } from "drizzle-orm";
-import { createSchemaFactory } from "drizzle-zod";
 import { productStatuses, products, productUnits } from "../../db/schema";
 import {
   currency,
-  gtin,
   minorUnits,
-  publicHttpsUrl,
+  patchBody,
   searchText,
   text,
-  timestamp,
+  timestamps,
   updatedSince,
 } from "../../lib/fields";
+import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
+import { publicHttpsUrl } from "../../lib/public-url";
+import { createSelectSchema } from "../../lib/table-schema";
 
-const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
-
-/** Columns a product is returned with (deletedAt is internal: deleted products are 404). */
-const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(products);
-export const productColumns = publicColumns;
-
-export const ProductSchema = createSelectSchema(products, {
-  createdAt: timestamp(),
-  updatedAt: timestamp(),
-})
+export const ProductSchema = createSelectSchema(products, timestamps())
   .omit({ deletedAt: true })
   .openapi("Product");
 export type Product = z.infer<typeof ProductSchema>;
@@ -61,17 +52,13 @@ export const CreateProductSchema = z
   })
   .openapi("CreateProduct");
 
-export const UpdateProductSchema = z
-  .strictObject({
-    ...fields,
-    description: fields.description.nullable(),
-    brand: fields.brand.nullable(),
-    gtin: fields.gtin.nullable(),
-    imageUrl: fields.imageUrl.nullable(),
-  })
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
-  .openapi("UpdateProduct");
+export const UpdateProductSchema = patchBody({
+  ...fields,
+  description: fields.description.nullable(),
+  brand: fields.brand.nullable(),
+  gtin: fields.gtin.nullable(),
+  imageUrl: fields.imageUrl.nullable(),
+}).openapi("UpdateProduct");
 
 export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],

@@ -1,35 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { getTableColumns } from "drizzle-orm";
-import { createSchemaFactory } from "drizzle-zod";
 import { passwordPolicyViolation } from "../../auth/passwords";
-import { userRoles, userStatuses, users } from "../../db/schema";
-import { email, phone, searchText, text, timestamp } from "../../lib/fields";
+import { userRoles, userStatuses } from "../../db/schema";
+import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
-
-const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
-
-/**
- * Every column but the password hash and the retired lock columns: the only shape in
- * which a user leaves the API.
- */
-const {
-  passwordHash: _hash,
-  failedLoginCount: _retiredCount,
-  lockedUntil: _retiredLock,
-  ...publicColumns
-} = getTableColumns(users);
-export const userColumns = publicColumns;
-
-export const UserSchema = createSelectSchema(users, {
-  email: z.string().openapi({ example: "ana.gomez@example.co" }),
-  passwordChangedAt: timestamp(),
-  lastLoginAt: timestamp().nullable(),
-  createdAt: timestamp(),
-  updatedAt: timestamp(),
-})
-  .omit({ passwordHash: true, failedLoginCount: true, lockedUntil: true })
-  .openapi("User");
-export type User = z.infer<typeof UserSchema>;
+import { UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
   z
@@ -55,19 +29,15 @@ export const CreateUserSchema = z
   })
   .openapi("CreateUser");
 
-export const UpdateUserSchema = z
-  .strictObject({
-    email: email(),
-    firstName: text(100),
-    lastName: text(100),
-    documentNumber: documentNumber().nullable(),
-    phone: phone().nullable(),
-    role: z.enum(userRoles),
-    status: z.enum(userStatuses),
-  })
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
-  .openapi("UpdateUser");
+export const UpdateUserSchema = patchBody({
+  email: email(),
+  firstName: text(100),
+  lastName: text(100),
+  documentNumber: documentNumber().nullable(),
+  phone: phone().nullable(),
+  role: z.enum(userRoles),
+  status: z.enum(userStatuses),
+}).openapi("UpdateUser");
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
   role: z.enum(userRoles).optional(),

@@ -1,5 +1,5 @@
-import { createRouter } from "../../lib/create-router";
+import { routerFor } from "../../lib/create-router";
 import * as handlers from "./well-known.handlers";
 import * as routes from "./well-known.routes";
 
-export const wellKnownRouter = createRouter().openapi(routes.jwks, handlers.jwks);
+export const wellKnownRouter = routerFor(routes, handlers);

@@ -1,20 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
-
-const JwkSchema = z
-  .object({
-    kty: z.literal("EC"),
-    crv: z.literal("P-256"),
-    x: z.string(),
-    y: z.string(),
-    kid: z.string(),
-    alg: z.literal("ES256"),
-    use: z.literal("sig"),
-  })
-  .openapi("Jwk");
-
-export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("Jwks");
+import { JwksSchema } from "./well-known.schemas";
 
 export const jwks = createRoute({
   method: "get",

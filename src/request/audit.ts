@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { auditEvents } from "../db/schema";
 import { clientInfo } from "../lib/client-info";
 import { uuidv7 } from "../lib/ids";
-import { auditEvents } from "./schema";
 
 export type Changes = Record<string, { before: unknown; after: unknown }>;
 
@@ -11,7 +11,7 @@ export interface AuditEntry {
   entityType: string;
   entityId: string | null;
   changes?: Changes | null;
-  /** Defaults to the authenticated caller; pass null for anonymous actions. */
+  /** Defaults to the request's actor (`c.var.userId`); pass null for anonymous actions. */
   actorId?: string | null;
 }
 
@@ -19,7 +19,7 @@ function auditRow(c: Context, entry: AuditEntry): typeof auditEvents.$inferInser
   return {
     id: uuidv7(),
     occurredAt: new Date().toISOString(),
-    actorId: entry.actorId !== undefined ? entry.actorId : (c.get("auth")?.userId ?? null),
+    actorId: entry.actorId !== undefined ? entry.actorId : (c.get("userId") ?? null),
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,

@@ -1,8 +1,9 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import type { AccessClaims } from "../../auth/tokens";
-import { establishmentSellers, establishments } from "../../db/schema";
-import { ApiError } from "../../lib/problem";
+import { establishmentSellers, establishments } from "../db/schema";
+import { isLive } from "../db/versions";
+import { ApiError } from "../lib/problem";
+import type { AccessClaims } from "./tokens";
 
 /**
  * The one place that decides which establishments a caller may see or touch: admin,
@@ -11,7 +12,7 @@ import { ApiError } from "../../lib/problem";
  * outside the caller's scope is indistinguishable from one that does not exist (404).
  */
 export function visibleEstablishments(auth: AccessClaims): SQL {
-  const live = isNull(establishments.deletedAt);
+  const live = isLive(establishments);
   if (auth.role !== "seller") return live;
   return and(
     live,

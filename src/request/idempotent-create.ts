@@ -1,15 +1,18 @@
-import { z } from "@hono/zod-openapi";
 import { and, eq, lt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
+import { uniqueViolation } from "../db/errors";
+import { idempotencyKeys } from "../db/schema";
 import { hmacSha256Hex } from "../lib/encoding";
 import { etagFor } from "../lib/etag";
 import * as Status from "../lib/http-status";
+import { IDEMPOTENCY_TTL_MS } from "../lib/idempotency-key";
 import { ApiError } from "../lib/problem";
-import { uniqueViolation } from "./errors";
-import { idempotencyKeys } from "./schema";
+import { audit, diff } from "./audit";
+import { conflictOnUnique } from "./unique-conflict";
+import type { Target } from "./versioned-write";
 
-/**
+/*
  * Idempotent creates (IETF Idempotency-Key draft). The key record is inserted in the
  * same atomic batch as the create, holding the response, so:
  * - the first request creates and records in one step (no extra round trip);
@@ -19,26 +22,24 @@ import { idempotencyKeys } from "./schema";
  * - a concurrent duplicate cannot create twice, and never sees a half-done state: it
  *   replays the committed response; a failed first attempt stores nothing.
  */
-export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
-
-export const IdempotencyKeyHeaderSchema = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x20-\x7e]+$/, "Expected 1–255 printable ASCII characters")
-    .optional()
-    .openapi({
-      description:
-        "Makes the create safe to retry for 7 days: the same key and body replay the first " +
-        "response (with `Idempotent-Replayed: true`); the same key with another body → 422.",
-    }),
-});
 
 export interface Created<T extends { version: number }> {
+  /** The new row: it names the audit row (`product.created`); its unique fields give 409s. */
+  target: Target;
   /** The new resource as the response shows it; its version becomes the ETag. */
   body: T;
   location: string;
+  /** The INSERTs, written in one atomic batch with the audit row. */
+  inserts: BatchItem<"sqlite">[];
+  /** The fields of the new resource the audit row records. */
+  audited: Record<string, unknown>;
+}
+
+/** Who the key belongs to: Idempotency-Key records are per user. */
+function actor(c: Context): string {
+  const userId = c.get("userId");
+  if (userId === undefined) throw new Error("An idempotent create needs an authenticated caller");
+  return userId;
 }
 
 /**
@@ -64,7 +65,7 @@ export async function replayRecorded(c: Context): Promise<Response | undefined> 
   const [stored] = await c.var.db
     .select()
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, c.var.auth.userId), eq(idempotencyKeys.key, key)));
+    .where(and(eq(idempotencyKeys.userId, actor(c)), eq(idempotencyKeys.key, key)));
   if (!stored || Date.parse(stored.expiresAt) < Date.now()) return undefined;
   if (stored.requestHash !== (await fingerprint(c))) {
     throw new ApiError("idempotency-key-reused", {
@@ -81,23 +82,43 @@ export async function replayRecorded(c: Context): Promise<Response | undefined> 
 
 /**
  * Runs a create's batch and answers 201 with Location and ETag, honouring an
- * Idempotency-Key when the client sent one.
+ * Idempotency-Key when the client sent one; a unique index the create violates is a 409.
  */
 export async function commitCreate<T extends { version: number }>(
   c: Context,
   created: Created<T>,
-  statements: BatchItem<"sqlite">[],
+): Promise<Response> {
+  try {
+    return await recordedCreate(c, created);
+  } catch (error) {
+    const { uniqueFields } = created.target;
+    if (uniqueFields) conflictOnUnique(error, uniqueFields);
+    throw error;
+  }
+}
+
+async function recordedCreate<T extends { version: number }>(
+  c: Context,
+  { target, body, location, inserts, audited }: Created<T>,
 ): Promise<Response> {
   const db = c.var.db;
-  const text = JSON.stringify(created.body);
-  const headers = { Location: created.location, ETag: etagFor(created.body.version) };
+  const text = JSON.stringify(body);
+  const headers = { Location: location, ETag: etagFor(body.version) };
   const key = c.req.header("Idempotency-Key");
+  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
+    audit(c, {
+      action: `${target.entityType}.created`,
+      entityType: target.entityType,
+      entityId: target.entityId,
+      changes: diff({}, audited),
+    }),
+    ...inserts,
+  ];
 
   if (key === undefined) {
-    const [first, ...rest] = statements;
-    if (first) await db.batch([first, ...rest]);
+    await db.batch(statements);
   } else {
-    const userId = c.var.auth.userId;
+    const userId = actor(c);
     const requestHash = await fingerprint(c);
     const now = Date.now();
     try {

@@ -1,0 +1,62 @@
+import type { RouteConfig, z } from "@hono/zod-openapi";
+import type { UserRole } from "../db/schema";
+import { idParam } from "../lib/fields";
+import {
+  createOperation,
+  deleteOperation,
+  listOperation,
+  readOperation,
+  updateOperation,
+} from "../lib/operations";
+import { protectedRoute } from "./route";
+
+type Roles = readonly UserRole[];
+
+/** What a route adds to its operation: a summary of its own, and what is particular to it. */
+interface Particulars {
+  summary?: string;
+  description?: string;
+}
+
+/**
+ * The standard routes of a resource — create, list, get, update, delete — each with its
+ * operation (src/lib/operations.ts), its path, tag and a summary in the resource's words.
+ * A resource's `*.routes.ts` says only who may call each and what is particular to it.
+ */
+export function resourceRoutes<const Path extends string, Resource extends z.ZodType>(resource: {
+  /** The collection: `/products`; one item is `/products/{id}`. */
+  path: Path;
+  tag: string;
+  noun: string;
+  plural: string;
+  schema: Resource;
+}) {
+  const { path, noun, plural, schema } = resource;
+  const tags = [resource.tag];
+  const params = idParam(noun);
+  const item = `${path}/{id}` as const;
+  const one = `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+  const route = <Operation extends Omit<RouteConfig, "path" | "security" | "middleware">>(
+    roles: Roles,
+    operation: Operation,
+    at: string,
+    summary: string,
+    particulars: Particulars,
+  ) => protectedRoute(roles, { ...operation, path: at, tags, summary, ...particulars });
+  return {
+    create: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
+      route(roles, createOperation(body, schema), path, `Create ${one}`, particulars),
+    list: <Query extends z.ZodObject, Page extends z.ZodType>(
+      roles: Roles,
+      query: Query,
+      page: Page,
+      particulars: Particulars = {},
+    ) => route(roles, listOperation(plural, query, page), path, `List ${plural}`, particulars),
+    get: (roles: Roles, particulars: Particulars = {}) =>
+      route(roles, readOperation(noun, params, schema), item, `Get ${one}`, particulars),
+    update: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
+      route(roles, updateOperation(params, body, schema), item, `Update ${one}`, particulars),
+    remove: (roles: Roles, particulars: Particulars = {}) =>
+      route(roles, deleteOperation(params), item, `Delete ${one}`, particulars),
+  };
+}

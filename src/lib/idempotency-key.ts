@@ -1,0 +1,18 @@
+import { z } from "@hono/zod-openapi";
+
+/** How long an Idempotency-Key record replays its first answer. */
+export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export const IdempotencyKeyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7e]+$/, "Expected 1–255 printable ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes the create safe to retry for 7 days: the same key and body replay the first " +
+        "response (with `Idempotent-Replayed: true`); the same key with another body → 422.",
+    }),
+});

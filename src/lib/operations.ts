@@ -1,0 +1,120 @@
+import type { z } from "@hono/zod-openapi";
+import { IfMatchHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
+import * as Status from "./http-status";
+import { IdempotencyKeyHeaderSchema } from "./idempotency-key";
+import { etagHeader, jsonBody, jsonContent, locationHeader } from "./openapi";
+import { problemResponses } from "./problem";
+
+/**
+ * The OpenAPI shape of the standard operations on a resource — their method, headers,
+ * bodies and every answer they can give — written once. A route adds its path, tags,
+ * summary and what is particular to it.
+ */
+
+type Schema = z.ZodType;
+type Params = z.ZodObject<Record<string, z.ZodString>>;
+
+/** POST a new one: Idempotency-Key, 201 with Location and ETag; 409 on a duplicate. */
+export const createOperation = <B extends Schema, R extends Schema>(body: B, resource: R) => ({
+  method: "post" as const,
+  request: { headers: IdempotencyKeyHeaderSchema, body: jsonBody(body) },
+  responses: {
+    [Status.CREATED]: {
+      description: "Created",
+      headers: { ...locationHeader, ...etagHeader },
+      content: jsonContent(resource),
+    },
+    ...problemResponses(Status.BAD_REQUEST, Status.CONFLICT, Status.UNPROCESSABLE_CONTENT),
+  },
+});
+
+/** GET a keyset page. */
+export const listOperation = <Q extends z.ZodObject, P extends Schema>(
+  plural: string,
+  query: Q,
+  page: P,
+) => ({
+  method: "get" as const,
+  request: { query },
+  responses: {
+    [Status.OK]: { description: `A page of ${plural}`, content: jsonContent(page) },
+    ...problemResponses(Status.BAD_REQUEST),
+  },
+});
+
+/** GET what a resource holds (its items, its sellers): 404 when the resource is not there. */
+export const heldListOperation = <P extends Params, Q extends z.ZodObject, L extends Schema>(
+  plural: string,
+  params: P,
+  query: Q,
+  list: L,
+) => ({
+  method: "get" as const,
+  request: { params, query },
+  responses: {
+    [Status.OK]: { description: `The ${plural}`, content: jsonContent(list) },
+    ...problemResponses(Status.BAD_REQUEST, Status.NOT_FOUND),
+  },
+});
+
+/** GET one: ETag, 304 for a current If-None-Match, 404. */
+export const readOperation = <P extends Params, R extends Schema>(
+  noun: string,
+  params: P,
+  resource: R,
+) => ({
+  method: "get" as const,
+  request: { params, headers: IfNoneMatchHeaderSchema },
+  responses: {
+    [Status.OK]: {
+      description: `The ${noun}`,
+      headers: etagHeader,
+      content: jsonContent(resource),
+    },
+    [Status.NOT_MODIFIED]: { description: "Unchanged since the If-None-Match ETag" },
+    ...problemResponses(Status.NOT_FOUND),
+  },
+});
+
+/** PATCH: If-Match (412 when stale), 200 with the new ETag, 409 on a duplicate. */
+export const updateOperation = <P extends Params, B extends Schema, R extends Schema>(
+  params: P,
+  body: B,
+  resource: R,
+) => ({
+  method: "patch" as const,
+  request: { params, headers: IfMatchHeaderSchema, body: jsonBody(body) },
+  responses: {
+    [Status.OK]: { description: "Updated", headers: etagHeader, content: jsonContent(resource) },
+    ...problemResponses(
+      Status.BAD_REQUEST,
+      Status.NOT_FOUND,
+      Status.CONFLICT,
+      Status.PRECONDITION_FAILED,
+    ),
+  },
+});
+
+/** DELETE: If-Match (412 when stale), 204. */
+export const deleteOperation = <P extends Params>(params: P, deleted = "Deleted") => ({
+  method: "delete" as const,
+  request: { params, headers: IfMatchHeaderSchema },
+  responses: {
+    [Status.NO_CONTENT]: { description: deleted },
+    ...problemResponses(Status.NOT_FOUND, Status.PRECONDITION_FAILED),
+  },
+});
+
+/** A command on a resource (sign out everywhere, unlock): 204 when done, 404 when it is not there. */
+export const commandOperation = <M extends "post" | "delete", P extends Params>(
+  method: M,
+  params: P,
+  done: string,
+) => ({
+  method,
+  request: { params },
+  responses: {
+    [Status.NO_CONTENT]: { description: done },
+    ...problemResponses(Status.NOT_FOUND),
+  },
+});

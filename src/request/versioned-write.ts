@@ -1,0 +1,217 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import type { SelectedFields, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Context } from "hono";
+import {
+  nextVersion,
+  previousStatementChanged,
+  type SoftDeletedTable,
+  type VersionedTable,
+} from "../db/versions";
+import { assertIfMatch, etagFor, ifMatchGuard, lostRace } from "../lib/etag";
+import { ApiError } from "../lib/problem";
+import { auditIfChanged, type Changes, diff } from "./audit";
+import { conflictOnUnique } from "./unique-conflict";
+
+/**
+ * The one way a versioned row changes. A handler says which row (in the caller's scope)
+ * and what changes; these functions own the rest: the If-Match check against the row as
+ * read, the version bump, the audit row, the atomic batch, and the answer when the write
+ * lost a race (412) or the row went away meanwhile (404).
+ */
+export interface Target<T extends VersionedTable = VersionedTable> {
+  table: T;
+  /** Names the audit actions (`product.updated`) and the 404. */
+  entityType: string;
+  entityId: string;
+  /** The row as the caller may reach it (its id, live, in scope): every statement's WHERE. */
+  where: SQL;
+  /** Unique index (or `table.column`) → request field, for 409s. */
+  uniqueFields?: Record<string, string>;
+}
+
+/** The version stored now for the target, or undefined when it is out of reach. */
+async function currentVersion(c: Context, target: Target): Promise<number | undefined> {
+  const [row] = await c.var.db
+    .select({ version: target.table.version })
+    .from(target.table as SQLiteTable)
+    .where(target.where);
+  return row === undefined ? undefined : Number(row.version);
+}
+
+const gone = (target: Target) =>
+  new ApiError("not-found", { detail: `The ${target.entityType} no longer exists` });
+
+const noSuch = (target: Target) =>
+  new ApiError("not-found", { detail: `No such ${target.entityType}` });
+
+/** The target row as `columns` select it (404 when out of reach): the row a write starts from. */
+async function readTarget<Row>(c: Context, target: Target, columns: SelectedFields) {
+  const [row] = (await c.var.db
+    .select(columns)
+    .from(target.table as SQLiteTable)
+    .where(target.where)) as Row[];
+  if (row === undefined) throw noSuch(target);
+  return row;
+}
+
+/** Why a guarded write found no row: it changed since (412), or it is gone (404). */
+async function lostRaceOrGone(c: Context, target: Target) {
+  const version = await currentVersion(c, target);
+  return version === undefined ? gone(target) : lostRace(version);
+}
+
+/** The If-Match guard of a write: the row is still at the version that was checked. */
+const stillAt = (c: Context, target: Target, version: number) =>
+  ifMatchGuard(c, () => eq(target.table.version, version));
+
+export interface Update<Returning extends SelectedFields, Row = SelectResultFields<Returning>> {
+  /**
+   * The row as read (in the caller's scope): the If-Match check and the diff use it. Read
+   * here with `returning` unless the handler read it already (to check more in one trip).
+   */
+  before?: Row;
+  patch: Record<string, unknown>;
+  /** The columns the row is read and returned with. */
+  returning: Returning;
+  /** A condition of the write's own (e.g. "not the last admin") and the answer when it fails. */
+  condition?: { holds: SQL; refusal: ApiError };
+  /**
+   * What else the change implies, in the same batch after the UPDATE. Each statement must
+   * guard itself on the row's new state, so an UPDATE that did not apply changes nothing.
+   */
+  consequences?: BatchItem<"sqlite">[];
+}
+
+/**
+ * A PATCH: nothing is written when nothing changes; otherwise one atomic batch of the
+ * UPDATE (version + 1, guarded by the version when If-Match was sent) and its audit row,
+ * written only if the UPDATE applied. Sets the ETag of the row it returns.
+ */
+export async function updateVersioned<
+  Returning extends SelectedFields,
+  Row extends { version: number } = SelectResultFields<Returning> & { version: number },
+>(c: Context, target: Target, u: Update<Returning, Row>): Promise<Row> {
+  const before = u.before ?? (await readTarget<Row>(c, target, u.returning));
+  assertIfMatch(c, before.version);
+  const changes = diff(before as Record<string, unknown>, u.patch);
+  if (Object.keys(changes).length === 0) {
+    c.header("ETag", etagFor(before.version));
+    return before;
+  }
+  const db = c.var.db;
+  const update = db
+    .update(target.table as SQLiteTable)
+    .set({ ...u.patch, ...nextVersion(target.table, new Date().toISOString()) })
+    .where(and(target.where, stillAt(c, target, before.version), u.condition?.holds))
+    .returning(u.returning);
+  const [updated] = (await db
+    .batch([
+      update,
+      auditIfChanged(c, {
+        action: `${target.entityType}.updated`,
+        entityType: target.entityType,
+        entityId: target.entityId,
+        changes,
+      }),
+      ...(u.consequences ?? []),
+    ])
+    .catch((error) =>
+      target.uniqueFields ? conflictOnUnique(error, target.uniqueFields) : Promise.reject(error),
+    )) as [Row[], ...unknown[]];
+  const [after] = updated;
+  if (!after) {
+    if (u.condition) throw u.condition.refusal;
+    throw await lostRaceOrGone(c, target);
+  }
+  c.header("ETag", etagFor(after.version));
+  return after;
+}
+
+/**
+ * A DELETE: a soft delete (`deleted_at`, version + 1) of the row in reach (404 otherwise),
+ * checked against If-Match, with its audit row and its consequences in the same atomic
+ * batch. `consequences` get `applied`, true in SQL only when the deletion itself went
+ * through, so a deletion that lost a race changes nothing else either.
+ */
+export async function softDeleteVersioned(
+  c: Context,
+  target: Target<SoftDeletedTable>,
+  consequences?: (now: string, applied: SQL) => BatchItem<"sqlite">[],
+): Promise<void> {
+  const before = await readTarget<{ version: number }>(c, target, {
+    version: target.table.version,
+  });
+  assertIfMatch(c, Number(before.version));
+  const db = c.var.db;
+  const { table } = target;
+  const now = new Date().toISOString();
+  const applied = sql`exists (select 1 from ${table} where ${table.id} = ${target.entityId} and ${table.deletedAt} is not null)`;
+  const [deleted] = (await db.batch([
+    db
+      .update(table as SQLiteTable)
+      .set({ deletedAt: now, ...nextVersion(table, now) })
+      .where(and(target.where, stillAt(c, target, Number(before.version))))
+      .returning({ id: table.id }),
+    auditIfChanged(c, {
+      action: `${target.entityType}.deleted`,
+      entityType: target.entityType,
+      entityId: target.entityId,
+    }),
+    ...(consequences?.(now, applied) ?? []),
+  ])) as [unknown[], ...unknown[]];
+  if (deleted.length === 0) throw await lostRaceOrGone(c, target);
+}
+
+/**
+ * A change to what a row holds rather than to the row itself (a portfolio's items, an
+ * establishment's sellers): the row's version goes up with it, in one batch, so its ETag
+ * covers what it holds. `change` gets `rowAsChecked`, true in SQL while the row is still
+ * in reach and (with If-Match) at the version checked; it must guard itself on it. A
+ * change that changes nothing bumps nothing and writes no audit row. `read` runs last in
+ * the batch, after the change, and its rows are returned.
+ */
+export async function changeHeld(
+  c: Context,
+  target: Target,
+  h: {
+    before: { version: number };
+    change: (rowAsChecked: SQL) => BatchItem<"sqlite">;
+    action: string;
+    changes: Changes;
+    read?: BatchItem<"sqlite">;
+  },
+): Promise<{ version: number; read: unknown }> {
+  assertIfMatch(c, h.before.version);
+  const db = c.var.db;
+  const { table } = target;
+  const rowAsChecked = sql`exists (select 1 from ${table} where ${and(target.where, stillAt(c, target, h.before.version))})`;
+  const [, bump, , [current], read] = (await db.batch([
+    h.change(rowAsChecked),
+    db
+      .update(table as SQLiteTable)
+      .set(nextVersion(table, new Date().toISOString()))
+      .where(and(target.where, previousStatementChanged)),
+    auditIfChanged(c, {
+      action: h.action,
+      entityType: target.entityType,
+      entityId: target.entityId,
+      changes: h.changes,
+    }),
+    db
+      .select({ version: table.version })
+      .from(table as SQLiteTable)
+      .where(target.where),
+    ...(h.read ? [h.read] : []),
+  ])) as [unknown, D1Result, unknown, { version: unknown }[], unknown];
+  if (!current) throw gone(target);
+  const version = Number(current.version);
+  // Nothing changed: fine when there was nothing to change, a lost race when the row
+  // moved past the version If-Match named.
+  const ifMatchSent = c.req.header("If-Match") !== undefined;
+  if (bump.meta.changes === 0 && ifMatchSent && version !== h.before.version) {
+    throw lostRace(version);
+  }
+  return { version, read };
+}

@@ -1,0 +1,73 @@
+import { z } from "@hono/zod-openapi";
+import { getTableColumns, sql } from "drizzle-orm";
+import { portfolioItems, portfolios, products, productUnits } from "../db/schema";
+import { timestamp, timestamps } from "../lib/fields";
+import { createSelectSchema } from "../lib/table-schema";
+
+/**
+ * A portfolio and its items as the API shows them: read through /portfolios by staff,
+ * and through /establishments/{id}/portfolio by the sellers of the stores that carry it.
+ */
+const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(portfolios);
+
+/** Columns of a portfolio as returned, with its item count from a subquery. */
+export const portfolioColumns = {
+  ...publicColumns,
+  itemCount:
+    sql<number>`(select count(*) from ${portfolioItems} where ${portfolioItems.portfolioId} = ${portfolios.id})`.mapWith(
+      Number,
+    ),
+};
+
+export const PortfolioSchema = createSelectSchema(portfolios, timestamps())
+  .omit({ deletedAt: true })
+  .extend({ itemCount: z.number().int() })
+  .openapi("Portfolio");
+export type Portfolio = z.infer<typeof PortfolioSchema>;
+
+/**
+ * An item as a seller needs it: the product's essentials and the price to charge.
+ * Both tables have a `price` column: each gets its own alias, because D1 batch results
+ * are keyed by column name and a duplicate name would silently overwrite the other.
+ */
+export const itemColumns = {
+  productId: portfolioItems.productId,
+  position: portfolioItems.position,
+  addedAt: portfolioItems.addedAt,
+  sku: products.sku,
+  name: products.name,
+  unit: products.unit,
+  currency: products.currency,
+  listPrice: sql<number>`${products.price}`.mapWith(Number).as("list_price"),
+  price: sql<number | null>`${portfolioItems.price}`.as("override_price"),
+  effectivePrice: sql<number>`coalesce(${portfolioItems.price}, ${products.price})`
+    .mapWith(Number)
+    .as("effective_price"),
+};
+
+export const PortfolioItemSchema = z
+  .object({
+    productId: z.string(),
+    position: z.number().int(),
+    addedAt: timestamp(),
+    sku: z.string(),
+    name: z.string(),
+    unit: z.enum(productUnits),
+    currency: z.string(),
+    listPrice: z.number().int(),
+    price: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The override, or null for the list price." }),
+    effectivePrice: z
+      .number()
+      .int()
+      .openapi({ description: "What to charge: the override, else the list price." }),
+  })
+  .openapi("PortfolioItem");
+export type PortfolioItem = z.infer<typeof PortfolioItemSchema>;
+
+export const CarriedPortfolioSchema = PortfolioSchema.extend({
+  items: z.array(PortfolioItemSchema),
+}).openapi("CarriedPortfolio");

@@ -1,0 +1,58 @@
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { visibleEstablishment } from "../../auth/establishment-scope";
+import type { AccessClaims } from "../../auth/tokens";
+import type { Database } from "../../db/client";
+import { establishmentSellers, establishments, portfolios } from "../../db/schema";
+import { liveRow } from "../../db/versions";
+import type { Target } from "../../request/versioned-write";
+import type { Establishment } from "./establishments.schemas";
+
+const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(establishments);
+
+/**
+ * Columns of an establishment as returned, with its sellers' ids folded in by a
+ * subquery — one query for a page of establishments, never one per row.
+ */
+export const establishmentColumns = {
+  ...publicColumns,
+  sellerIds:
+    sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`.as(
+      "seller_ids",
+    ),
+};
+
+type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt"> & {
+  sellerIds: string;
+};
+
+export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow): Establishment => ({
+  ...row,
+  sellerIds: JSON.parse(sellerIds) as string[],
+});
+
+/** Seller `sellerId` has establishment `establishmentId` on their route. */
+export const assignment = (establishmentId: string, sellerId: string) =>
+  and(
+    eq(establishmentSellers.establishmentId, establishmentId),
+    eq(establishmentSellers.sellerId, sellerId),
+  );
+
+/** The establishment `id` if the caller may reach it (src/auth/establishment-scope.ts). */
+export const findVisible = (db: Database, auth: AccessClaims, id: string) =>
+  db.select(establishmentColumns).from(establishments).where(visibleEstablishment(auth, id));
+
+/** The portfolio `id`, if it exists and is not deleted: what a store may carry. */
+export const livePortfolio = (db: Database, id: string) =>
+  db.select({ id: portfolios.id }).from(portfolios).where(liveRow(portfolios, id));
+
+/** An establishment in the caller's scope, as the target of a write. */
+export const establishmentTarget = (
+  auth: AccessClaims,
+  id: string,
+): Target<typeof establishments> => ({
+  table: establishments,
+  entityType: "establishment",
+  entityId: id,
+  where: visibleEstablishment(auth, id),
+  uniqueFields: { "establishments.tax_id": "taxId" },
+});

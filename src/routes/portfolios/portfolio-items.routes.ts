@@ -1,0 +1,59 @@
+import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { IfMatchHeaderSchema } from "../../lib/etag";
+import { idParam, pathIds } from "../../lib/fields";
+import * as Status from "../../lib/http-status";
+import { etagHeader, jsonBody, jsonContent, locationHeader } from "../../lib/openapi";
+import { deleteOperation, heldListOperation } from "../../lib/operations";
+import { problemResponses } from "../../lib/problem";
+import { PortfolioItemSchema } from "../../resources/portfolios";
+import { ItemListQuerySchema, PortfolioItemPageSchema, PutItemSchema } from "./portfolios.schemas";
+
+/** The products a portfolio holds, each with its position and optional price. */
+const tags = ["Portfolios"];
+const params = pathIds({ id: "portfolio", productId: "product" });
+
+export const listItems = protectedRoute(ALL_ROLES, {
+  ...heldListOperation("items", idParam("portfolio"), ItemListQuerySchema, PortfolioItemPageSchema),
+  path: "/portfolios/{id}/items",
+  tags,
+  summary: "A portfolio's items, in order",
+  description:
+    "Each item carries the product's sku, name, unit, list price and the effective price. " +
+    "An unknown portfolio → 404.",
+});
+
+export const putItem = protectedRoute(["admin"], {
+  method: "put",
+  path: "/portfolios/{id}/items/{productId}",
+  tags,
+  summary: "Add a product to a portfolio, or change its price or position",
+  description:
+    "201 when added, 200 when updated; each bumps the portfolio's version. Unknown portfolio " +
+    "or product → 404; an inactive product → 409.",
+  request: { params, headers: IfMatchHeaderSchema, body: jsonBody(PutItemSchema) },
+  responses: {
+    [Status.OK]: {
+      description: "Updated",
+      headers: etagHeader,
+      content: jsonContent(PortfolioItemSchema),
+    },
+    [Status.CREATED]: {
+      description: "Added",
+      headers: { ...locationHeader, ...etagHeader },
+      content: jsonContent(PortfolioItemSchema),
+    },
+    ...problemResponses(
+      Status.BAD_REQUEST,
+      Status.NOT_FOUND,
+      Status.CONFLICT,
+      Status.PRECONDITION_FAILED,
+    ),
+  },
+});
+
+export const removeItem = protectedRoute(["admin"], {
+  ...deleteOperation(params, "Removed"),
+  path: "/portfolios/{id}/items/{productId}",
+  tags,
+  summary: "Remove a product from a portfolio",
+});
