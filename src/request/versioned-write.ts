@@ -31,35 +31,33 @@ export interface Target<T extends VersionedTable = VersionedTable> {
   uniqueFields?: Record<string, string>;
 }
 
-/** The version stored now for the target, or undefined when it is out of reach. */
-async function currentVersion(c: Context, target: Target): Promise<number | undefined> {
+/** The target row as `columns` select it, or undefined when it is out of reach. */
+async function selectTarget<Row>(c: Context, target: Target, columns: SelectedFields) {
   const [row] = await c.var.db
-    .select({ version: target.table.version })
+    .select(columns)
     .from(target.table as SQLiteTable)
     .where(target.where);
-  return row === undefined ? undefined : Number(row.version);
+  return row as Row | undefined;
 }
 
 const gone = (target: Target) =>
   new ApiError("not-found", { detail: `The ${target.entityType} no longer exists` });
 
-const noSuch = (target: Target) =>
-  new ApiError("not-found", { detail: `No such ${target.entityType}` });
-
-/** The target row as `columns` select it (404 when out of reach): the row a write starts from. */
+/** The row a write starts from, as `columns` select it; 404 when out of reach. */
 async function readTarget<Row>(c: Context, target: Target, columns: SelectedFields) {
-  const [row] = (await c.var.db
-    .select(columns)
-    .from(target.table as SQLiteTable)
-    .where(target.where)) as Row[];
-  if (row === undefined) throw noSuch(target);
+  const row = await selectTarget<Row>(c, target, columns);
+  if (row === undefined) {
+    throw new ApiError("not-found", { detail: `No such ${target.entityType}` });
+  }
   return row;
 }
 
 /** Why a guarded write found no row: it changed since (412), or it is gone (404). */
 async function lostRaceOrGone(c: Context, target: Target) {
-  const version = await currentVersion(c, target);
-  return version === undefined ? gone(target) : lostRace(version);
+  const row = await selectTarget<{ version: number }>(c, target, {
+    version: target.table.version,
+  });
+  return row === undefined ? gone(target) : lostRace(Number(row.version));
 }
 
 /** The If-Match guard of a write: the row is still at the version that was checked. */
