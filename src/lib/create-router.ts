@@ -20,7 +20,7 @@ export function createRouter() {
 }
 
 /** One handler for each route, under the route's own name, typed by it. */
-export type HandlersFor<Routes extends Record<string, RouteConfig>> = {
+type HandlersFor<Routes extends Record<string, RouteConfig>> = {
   [Name in keyof Routes]: AppRouteHandler<Routes[Name]>;
 };
 

@@ -3,9 +3,9 @@ import { base64url } from "jose";
 import { ApiError } from "./problem";
 
 /**
- * Keyset pagination: a page continues strictly after the last row of the previous one by
- * (sort value, id), so page N costs the same as page 1 and walking every page returns
- * every row exactly once even while rows are added.
+ * The HTTP side of keyset pagination (the SQL is src/db/keyset.ts): the `limit`, `cursor`
+ * and `sort` parameters every list takes, the page shape, and the opaque cursor — made
+ * here and read back as strictly as a body.
  */
 
 export const DEFAULT_LIMIT = 20;

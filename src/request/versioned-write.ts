@@ -57,7 +57,7 @@ async function lostRaceOrGone(c: Context, target: Target) {
   const row = await selectTarget<{ version: number }>(c, target, {
     version: target.table.version,
   });
-  return row === undefined ? gone(target) : lostRace(Number(row.version));
+  return row === undefined ? gone(target) : lostRace(row.version);
 }
 
 /** The If-Match guard of a write: the row is still at the version that was checked. */
@@ -141,7 +141,7 @@ export async function softDeleteVersioned(
   const before = await readTarget<{ version: number }>(c, target, {
     version: target.table.version,
   });
-  assertIfMatch(c, Number(before.version));
+  assertIfMatch(c, before.version);
   const db = c.var.db;
   const { table } = target;
   const now = new Date().toISOString();
@@ -150,7 +150,7 @@ export async function softDeleteVersioned(
     db
       .update(table as SQLiteTable)
       .set({ deletedAt: now, ...nextVersion(table, now) })
-      .where(and(target.where, stillAt(c, target, Number(before.version))))
+      .where(and(target.where, stillAt(c, target, before.version)))
       .returning({ id: table.id }),
     auditIfChanged(c, {
       action: `${target.entityType}.deleted`,
