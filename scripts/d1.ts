@@ -2,7 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface Target {
   remote: boolean;
@@ -11,6 +12,14 @@ export interface Target {
 /** Local state directory; tests point it at a temporary one. Default: .wrangler/state. */
 const persistTo = process.env.PORTAFOLIO_PERSIST_TO;
 const local = () => ["--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
+
+/**
+ * Where wrangler keeps local state, as wrangler resolves it: `--persist-to` relative to the
+ * working directory, else `.wrangler/state` next to wrangler.toml (the project root).
+ * D1 lives in `v3/d1`, KV in `v3/kv` under it (what `wrangler dev` and `--local` use).
+ */
+export const localStateDir = () =>
+  persistTo ? resolve(persistTo) : fileURLToPath(new URL("../.wrangler/state", import.meta.url));
 
 const wrangler = (args: string[]) =>
   spawnSync("npx", ["wrangler", ...args], {
@@ -53,6 +62,25 @@ export function executeSql(
   }
 }
 
+/** Rows of one read-only statement, run locally or remotely. */
+export function querySql<Row>(
+  sql: string,
+  { remote }: Target,
+): { ok: true; rows: Row[] } | { ok: false; error: string } {
+  const result = wrangler([
+    "d1",
+    "execute",
+    "DB",
+    ...(remote ? ["--remote"] : local()),
+    "--json",
+    "--command",
+    sql,
+  ]);
+  if (result.status !== 0) return { ok: false, error: `${result.stdout}\n${result.stderr}` };
+  const [first] = JSON.parse(result.stdout) as { results: Row[] }[];
+  return { ok: true, rows: first?.results ?? [] };
+}
+
 /** A SQL literal: NULL, a number, or a single-quoted string with quotes doubled. */
 export function literal(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "NULL";
@@ -71,4 +99,33 @@ export function insertSql(
   const columns = Object.keys(row);
   const verb = conflict === "ignore" ? "INSERT OR IGNORE" : "INSERT";
   return `${verb} INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => literal(row[c])).join(", ")});`;
+}
+
+/** How upsertSql resolves a conflict. */
+export interface Upsert {
+  /** The conflict target: the primary key columns (default `id`). */
+  key?: string[];
+  /** Columns an existing row keeps, e.g. `created_at`. */
+  keep?: string[];
+  /** Add one to `version`. */
+  bump?: boolean;
+}
+
+/**
+ * An upsert that puts a row back as given: `INSERT … ON CONFLICT (key) DO UPDATE` sets every
+ * column except the key and `keep` (e.g. created_at) to the new values, and with `bump` adds
+ * one to `version`, so an ETag taken before no longer matches. Nothing left to set: DO NOTHING.
+ * Other unique indexes are not the conflict target: a clash on them still fails the statement.
+ */
+export function upsertSql(
+  table: string,
+  row: Record<string, string | number | null | undefined>,
+  { key = ["id"], keep = [], bump = false }: Upsert,
+) {
+  const set = Object.keys(row)
+    .filter((c) => !key.includes(c) && !keep.includes(c))
+    .map((c) => `${c} = excluded.${c}`);
+  if (bump) set.push(`version = ${table}.version + 1`);
+  const action = set.length ? `DO UPDATE SET ${set.join(", ")}` : "DO NOTHING";
+  return `${insertSql(table, row).slice(0, -1)} ON CONFLICT (${key.join(", ")}) ${action};`;
 }

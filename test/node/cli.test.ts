@@ -22,9 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(state, { recursive: true, force: true }));
 
-const env = () => ({
+const env = (persistTo = state) => ({
   ...process.env,
-  PORTAFOLIO_PERSIST_TO: state,
+  PORTAFOLIO_PERSIST_TO: persistTo,
   WRANGLER_SEND_METRICS: "false",
 });
 
@@ -214,5 +214,208 @@ describe("npm run user:create", { timeout: 120_000 }, () => {
       expect(result.output).not.toContain("una clave");
       expect(await storedHash("typo@example.co")).toBeUndefined();
     });
+  });
+});
+
+/** Runs a script of scripts/ on the local state in `persistTo`; no input. */
+function script(
+  file: string,
+  args: string[],
+  persistTo: string,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", `scripts/${file}`, ...args], {
+      env: env(persistTo),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (data) => {
+      output += data;
+    });
+    child.stderr.on("data", (data) => {
+      output += data;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** Runs SQL (one or more statements) on the local D1 in `persistTo`: the last one's rows. */
+async function sql<Row = Record<string, unknown>>(persistTo: string, command: string) {
+  const { stdout } = await run(
+    "npx",
+    [
+      "wrangler",
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      persistTo,
+      "--json",
+      "--command",
+      command,
+    ],
+    { env: env(persistTo) },
+  );
+  const results = JSON.parse(stdout) as { results: Row[] }[];
+  return results.at(-1)?.results ?? [];
+}
+
+/** Runs `wrangler kv` on the SESSIONS namespace in `persistTo`. */
+async function kv(persistTo: string, args: string[]) {
+  const { stdout } = await run(
+    "npx",
+    ["wrangler", "kv", ...args, "--binding", "SESSIONS", "--local", "--persist-to", persistTo],
+    { env: env(persistTo) },
+  );
+  return stdout;
+}
+
+const demoId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const demoEmails = [
+  "admin@portafolio.local",
+  "analista@portafolio.local",
+  "soporte@portafolio.local",
+  "vendedor@portafolio.local",
+];
+type ProductRow = {
+  id: string;
+  sku: string;
+  name: string;
+  version: number;
+  updated_at: string;
+  deleted_at: string | null;
+};
+const products = async (persistTo: string) =>
+  Object.fromEntries(
+    (
+      await sql<ProductRow>(
+        persistTo,
+        "select id, sku, name, version, updated_at, deleted_at from products order by id",
+      )
+    ).map((p) => [p.id, p]),
+  );
+
+// Each reset or seed is a few wrangler runs (migrations, the batch): room under load.
+describe("npm run db:reset and npm run db:seed", { timeout: 180_000 }, () => {
+  let data: string;
+  beforeAll(async () => {
+    // A state directory of its own, never the developer's .wrangler/state.
+    data = await mkdtemp(join(tmpdir(), "portafolio-reset-"));
+  });
+  afterAll(() => rm(data, { recursive: true, force: true }));
+
+  it("db:reset refuses --remote and touches nothing", async () => {
+    const refused = await script("reset.ts", ["--remote"], data);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/db:reset: refused/);
+    expect(refused.output).not.toMatch(/deleted/);
+  });
+
+  it("db:reset works when there is no local state yet: migrations, then the demo data", async () => {
+    const reset = await script("reset.ts", [], data);
+    expect(reset.output).toContain("no local D1 database yet");
+    expect(reset.output).toContain("no local KV (refresh tokens) yet");
+    expect(reset.output).toContain("Seeded");
+    expect(reset.output).toContain("db:reset: done");
+    expect(reset.code).toBe(0);
+    const users = await sql<{ email: string }>(data, "select email from users order by email");
+    expect(users.map((u) => u.email)).toEqual(demoEmails);
+  });
+
+  it("re-running db:seed restores a deleted and a renamed demo product, and leaves other rows be", async () => {
+    const before = await products(data);
+    await sql(
+      data,
+      `update products set deleted_at = '2026-01-01T00:00:00.000Z', version = version + 1 where id = '${demoId(100)}';
+       update products set name = 'Otro nombre', version = version + 1 where id = '${demoId(101)}';
+       insert into products (id, sku, name, category, unit, price, created_at, updated_at)
+         values ('not-demo', 'OTRO-1', 'No es demo', 'otros', 'unit', 100, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');`,
+    );
+    const seed = await script("seed.ts", [], data);
+    expect(seed.output).toContain("Seeded");
+    expect(seed.code).toBe(0);
+    const after = await products(data);
+    expect(after[demoId(100)]).toMatchObject({ name: "Gaseosa cola 350 ml", deleted_at: null });
+    expect(after[demoId(101)]).toMatchObject({ name: "Agua sin gas 600 ml", deleted_at: null });
+    for (const n of [100, 101]) {
+      // A version past the API's change: an ETag taken before or after it no longer matches.
+      expect(after[demoId(n)]!.version).toBe(before[demoId(n)]!.version + 2);
+      expect(after[demoId(n)]!.updated_at > before[demoId(n)]!.updated_at).toBe(true);
+    }
+    expect(after["not-demo"]).toEqual({
+      id: "not-demo",
+      sku: "OTRO-1",
+      name: "No es demo",
+      version: 1,
+      updated_at: "2026-01-02T00:00:00.000Z",
+      deleted_at: null,
+    });
+    expect(Object.keys(after)).toHaveLength(6);
+  });
+
+  it("db:seed names the row holding a sku a deleted demo product needs back, and changes nothing", async () => {
+    await sql(
+      data,
+      `update products set deleted_at = '2026-01-01T00:00:00.000Z' where id = '${demoId(102)}';
+       insert into products (id, sku, name, category, unit, price)
+         values ('took-the-sku', 'ABA-ARROZ-1K', 'Otro arroz', 'abarrotes', 'kg', 100);`,
+    );
+    const before = await products(data);
+    const seed = await script("seed.ts", [], data);
+    expect(seed.code).toBe(1);
+    expect(seed.output).toContain("nothing changed");
+    expect(seed.output).toContain("products took-the-sku: sku 'ABA-ARROZ-1K'");
+    expect(seed.output).toContain("npm run db:reset");
+    expect(seed.output).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    expect(await products(data)).toEqual(before);
+  });
+
+  it("db:reset leaves exactly the seeded rows: other rows, sessions and KV records are gone", async () => {
+    await sql(
+      data,
+      `insert into users (id, email, first_name, last_name, role, password_hash, password_changed_at)
+         values ('extra-user', 'extra@example.co', 'E', 'X', 'seller', 'x', '2026-01-01T00:00:00.000Z');
+       insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at)
+         values ('s1', 'extra-user', 'h', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z');`,
+    );
+    await kv(data, ["key", "put", "refresh:left-over", "{}"]);
+    const reset = await script("reset.ts", [], data);
+    expect(reset.output).toContain("deleted the local D1 database");
+    expect(reset.output).toContain("deleted the local KV (refresh tokens)");
+    expect(reset.code).toBe(0);
+    const [counts] = await sql(
+      data,
+      `select ${[
+        "users",
+        "products",
+        "portfolios",
+        "portfolio_items",
+        "establishments",
+        "establishment_sellers",
+        "sessions",
+        "audit_events",
+        "idempotency_keys",
+      ]
+        .map((t) => `(select count(*) from ${t}) as ${t}`)
+        .join(", ")}`,
+    );
+    expect(counts).toEqual({
+      users: 4,
+      products: 5,
+      portfolios: 1,
+      portfolio_items: 5,
+      establishments: 3,
+      establishment_sellers: 3,
+      sessions: 0,
+      audit_events: 0,
+      idempotency_keys: 0,
+    });
+    const users = await sql<{ email: string }>(data, "select email from users order by email");
+    expect(users.map((u) => u.email)).toEqual(demoEmails);
+    const fresh = Object.values(await products(data));
+    expect(fresh.every((p) => p.version === 1 && p.deleted_at === null)).toBe(true);
+    expect(JSON.parse(await kv(data, ["key", "list"]))).toEqual([]);
   });
 });
