@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { hashPassword } from "../src/auth/passwords";
 import { uuidv7 } from "../src/lib/ids";
+import { fieldErrors } from "../src/lib/validation";
 import { CreateUserSchema } from "../src/routes/users/users.schemas";
 import { executeSql, insertSql, migrateLocal } from "./d1";
 
@@ -137,14 +138,15 @@ const parsed = CreateUserSchema.safeParse({
   lastName: values["last-name"] ?? "Usuario",
 });
 if (!parsed.success) {
-  const problems = parsed.error.issues.map((i) => {
-    const field = String(i.path[0] ?? "");
+  // The API's own messages, in English; each names its field by its JSON name.
+  const problems = fieldErrors("json", parsed.error).map(({ path, message }) => {
+    const field = path.slice(1);
     // The password is not a flag any more: name it without dashes.
     const label =
       field === "password"
         ? "password"
         : `--${field.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
-    return `  ${label}: ${i.message}`;
+    return `  ${label}: ${message.en}`;
   });
   fail(`invalid input:\n${problems.join("\n")}`);
 }

@@ -83,7 +83,7 @@ export function createApp() {
 
   app.get("/", (c) => c.redirect("/docs/", Status.FOUND));
 
-  app.notFound(noRoute);
+  app.notFound(noRoute(app.routes));
 
   app.onError(handleError);
 

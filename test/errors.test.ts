@@ -28,7 +28,7 @@ describe("400 validation problems", () => {
       jsonBody({ name: "a", price: 1, role: "admin" }),
     );
     const body = await expectProblem(response, 400, "validation-error");
-    expect(body.errors).toEqual([{ path: "/role", message: "Unknown field" }]);
+    expect(body.errors).toEqual([{ path: "/role", message: "role is not a known field" }]);
   });
 
   it("escapes ~ and / in pointer segments (RFC 6901)", async () => {

@@ -67,10 +67,10 @@ describe("POST /api/v1/portfolios", () => {
     });
     const body = await expectProblem(response, 400, "validation-error");
     expect(body.errors).toEqual([
-      { path: "/items/1/productId", message: "No such product" },
-      { path: "/items/2/productId", message: "No such product" },
+      { path: "/items/1/productId", message: "productId names no product" },
+      { path: "/items/2/productId", message: "productId names no product" },
       { path: "/items/3/productId", message: "The product is inactive" },
-      { path: "/items/4/productId", message: "Listed twice (also at /items/0)" },
+      { path: "/items/4/productId", message: "productId is listed twice (also at /items/0)" },
     ]);
     const list = (await (
       await api.get(`/portfolios?q=${encodeURIComponent(portfolioName)}`)
@@ -112,7 +112,9 @@ describe("POST /api/v1/portfolios", () => {
       400,
       "validation-error",
     );
-    expect(body.errors).toEqual([{ path: "/items/1999/productId", message: "No such product" }]);
+    expect(body.errors).toEqual([
+      { path: "/items/1999/productId", message: "productId names no product" },
+    ]);
     const left = await env.DB.prepare("select count(*) as n from portfolios where name = ?")
       .bind(portfolioName)
       .first<{ n: number }>();

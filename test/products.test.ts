@@ -100,13 +100,13 @@ describe("POST /api/v1/products", () => {
       409,
       "conflict",
     );
-    expect(sku.errors).toEqual([{ path: "/sku", message: "Already taken" }]);
+    expect(sku.errors).toEqual([{ path: "/sku", message: "sku is already taken" }]);
     const dup = await expectProblem(
       await api.post("/products", newProduct({ gtin })),
       409,
       "conflict",
     );
-    expect(dup.errors).toEqual([{ path: "/gtin", message: "Already taken" }]);
+    expect(dup.errors).toEqual([{ path: "/gtin", message: "gtin is already taken" }]);
   });
 
   it("under concurrent creates with one sku: exactly one 201, the rest 409, never a 500", async () => {
@@ -249,17 +249,11 @@ describe("PATCH /api/v1/products/{id}", () => {
 });
 
 describe("DELETE /api/v1/products/{id}", () => {
-  it("soft-deletes: 404 afterwards, gone from lists, sku and gtin reusable, dropped from portfolios", async () => {
+  it("soft-deletes: 404 afterwards, gone from lists, sku and gtin reusable", async () => {
     const api = await admin();
     const gtin = validGtin();
     const product = await created(
       await api.post("/products", newProduct({ gtin, category: "to-delete" })),
-    );
-    const portfolio = await created(
-      await api.post("/portfolios", {
-        name: `P-${crypto.randomUUID()}`,
-        items: [{ productId: product.id }],
-      }),
     );
     expect((await api.delete(`/products/${product.id}`, { "If-Match": '"1"' })).status).toBe(204);
     await expectProblem(await api.get(`/products/${product.id}`), 404, "not-found");
@@ -268,31 +262,70 @@ describe("DELETE /api/v1/products/{id}", () => {
       ((await (await api.get("/products?category=to-delete")).json()) as { data: unknown[] }).data,
     ).toEqual([]);
     expect((await api.post("/products", newProduct({ sku: product.sku, gtin }))).status).toBe(201);
-    const after = (await (await api.get(`/portfolios/${portfolio.id}`)).json()) as {
-      itemCount: number;
-      version: number;
-    };
-    expect(after).toMatchObject({ itemCount: 0, version: 2 });
   });
 
-  it("a delete with a stale If-Match (412) changes nothing, not even the portfolios", async () => {
+  it("refuses (409) while portfolios list it, naming how many and how to detach", async () => {
+    const api = await admin();
+    const product = await created<{ id: string }>(await api.post("/products", newProduct()));
+    const portfolios = [];
+    for (const n of [1, 2]) {
+      portfolios.push(
+        await created<{ id: string }>(
+          await api.post("/portfolios", {
+            name: `P${n}-${crypto.randomUUID()}`,
+            items: [{ productId: product.id }],
+          }),
+        ),
+      );
+    }
+    const refused = await expectProblem(
+      await api.delete(`/products/${product.id}`),
+      409,
+      "conflict",
+    );
+    expect(refused).toMatchObject({ dependents: 2 });
+    expect(refused.detail).toContain(`GET /api/v1/portfolios?productId=${product.id}`);
+    const spanish = await api.delete(`/products/${product.id}`, { "Accept-Language": "es-CO" });
+    expect((await spanish.json()) as { detail: string }).toMatchObject({
+      detail: expect.stringMatching(/^2 portafolios incluyen este producto/),
+    });
+    // A deleted portfolio no longer counts; an item removed no longer counts.
+    expect((await api.delete(`/portfolios/${portfolios[0]!.id}`)).status).toBe(204);
+    expect((await api.delete(`/portfolios/${portfolios[1]!.id}/items/${product.id}`)).status).toBe(
+      204,
+    );
+    expect((await api.get(`/products/${product.id}`)).status).toBe(200);
+    expect((await api.delete(`/products/${product.id}`)).status).toBe(204);
+  });
+
+  it("a delete with a stale If-Match (412) changes nothing", async () => {
     const api = await admin();
     const product = await created(await api.post("/products", newProduct()));
-    const portfolio = await created<{ id: string }>(
-      await api.post("/portfolios", {
-        name: `P-${crypto.randomUUID()}`,
-        items: [{ productId: product.id }],
-      }),
-    );
     await expectProblem(
       await api.delete(`/products/${product.id}`, { "If-Match": '"9"' }),
       412,
       "precondition-failed",
     );
-    expect((await api.get(`/products/${product.id}`)).status).toBe(200);
-    expect(await (await api.get(`/portfolios/${portfolio.id}`)).json()).toMatchObject({
-      itemCount: 1,
-      version: 1,
-    });
+    expect(await (await api.get(`/products/${product.id}`)).json()).toMatchObject({ version: 1 });
+  });
+
+  it("a product added to a portfolio while its delete runs is never left dangling", async () => {
+    const api = await admin();
+    for (let round = 0; round < 5; round++) {
+      const product = await created<{ id: string }>(await api.post("/products", newProduct()));
+      const portfolio = await created<{ id: string }>(
+        await api.post("/portfolios", { name: `Race-${crypto.randomUUID()}` }),
+      );
+      const [deleted, added] = await Promise.all([
+        api.delete(`/products/${product.id}`),
+        api.put(`/portfolios/${portfolio.id}/items/${product.id}`, {}),
+      ]);
+      // Either the delete won (the PUT then finds no product) or the PUT did (409 delete).
+      if (deleted.status === 204) expect(added.status).toBe(404);
+      else {
+        expect(deleted.status).toBe(409);
+        expect(added.status).toBe(201);
+      }
+    }
   });
 });

@@ -49,7 +49,16 @@ export async function assertSellerMaySet(
   const refused = Object.keys(await c.req.json()).filter((field) => !allowed.includes(field));
   if (refused.length === 0) return;
   throw new ApiError("forbidden", {
-    detail: `A seller may not set ${refused.join(", ")}; ask an admin`,
-    errors: refused.map((field) => ({ path: `/${field}`, message: "Only an admin may set this" })),
+    detail: {
+      en: `A seller may not set ${refused.join(", ")}; ask an admin`,
+      es: `Un vendedor no puede cambiar ${refused.join(", ")}; pídaselo a un administrador`,
+    },
+    errors: refused.map((field) => ({
+      path: `/${field}`,
+      message: {
+        en: `Only an admin may set ${field}`,
+        es: `Solo un administrador puede cambiar ${field}`,
+      },
+    })),
   });
 }

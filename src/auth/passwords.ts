@@ -1,3 +1,4 @@
+import type { Text } from "../lib/language";
 import { commonPasswords } from "./common-passwords";
 
 /**
@@ -95,15 +96,32 @@ export function dummyPasswordHash(): Promise<string> {
  * rules, no truncation; not one of the most common passwords, not the email. Returns
  * the broken rule, or null.
  */
-export function passwordPolicyViolation(password: string, email: string): string | null {
+export function passwordPolicyViolation(password: string, email: string): Text | null {
   const length = passwordLength(password);
   if (length < PASSWORD_MIN_LENGTH) {
-    return `Use at least ${PASSWORD_MIN_LENGTH} characters (a passphrase of a few words works well)`;
+    return {
+      en: `Use at least ${PASSWORD_MIN_LENGTH} characters (a passphrase of a few words works well)`,
+      es: `Use al menos ${PASSWORD_MIN_LENGTH} caracteres (una frase de unas pocas palabras sirve)`,
+    };
   }
-  if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (length > PASSWORD_MAX_LENGTH) {
+    return {
+      en: `Use at most ${PASSWORD_MAX_LENGTH} characters`,
+      es: `Use como máximo ${PASSWORD_MAX_LENGTH} caracteres`,
+    };
+  }
   const lower = commonPasswordKey(password);
-  if (commonPasswords.has(lower))
-    return "This password is among the most common ones; choose another";
-  if (lower === email.trim().toLowerCase()) return "The password must not be your email address";
+  if (commonPasswords.has(lower)) {
+    return {
+      en: "This password is among the most common ones; choose another",
+      es: "Esta contraseña está entre las más comunes; elija otra",
+    };
+  }
+  if (lower === email.trim().toLowerCase()) {
+    return {
+      en: "The password must not be your email address",
+      es: "La contraseña no puede ser su correo electrónico",
+    };
+  }
   return null;
 }

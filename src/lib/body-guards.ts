@@ -6,7 +6,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const tooLarge = () =>
   new ApiError("payload-too-large", {
-    detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
+    detail: {
+      en: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
+      es: `El cuerpo de la solicitud supera ${MAX_BODY_BYTES} bytes`,
+    },
   });
 
 /**
@@ -74,8 +77,12 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("Content-Type") ?? "";
     const mediaType = header.split(";")[0]!.trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
+      const got = mediaType === "" ? undefined : JSON.stringify(mediaType.slice(0, 100));
       throw new ApiError("unsupported-media-type", {
-        detail: `Send the body as application/json (got ${mediaType === "" ? "no Content-Type" : JSON.stringify(mediaType.slice(0, 100))})`,
+        detail: {
+          en: `Send the body as application/json (got ${got ?? "no Content-Type"})`,
+          es: `Envíe el cuerpo como application/json (llegó ${got ?? "sin Content-Type"})`,
+        },
       });
     }
     if (!PLAIN_JSON_HEADER.test(header)) {

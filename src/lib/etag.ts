@@ -23,8 +23,19 @@ function parseIfMatch(header: string): "*" | number[] {
     const match = ENTITY_TAG.exec(tag.trim());
     if (!match) {
       throw new ApiError("validation-error", {
-        detail: 'If-Match must be "*" or a list of ETags such as "3"',
-        errors: [{ path: "header.if-match", message: 'Expected an ETag like "3"' }],
+        detail: {
+          en: 'If-Match must be "*" or a list of ETags such as "3"',
+          es: 'If-Match debe ser "*" o una lista de ETags como "3"',
+        },
+        errors: [
+          {
+            path: "header.if-match",
+            message: {
+              en: 'if-match must be an ETag like "3"',
+              es: 'if-match debe ser un ETag como "3"',
+            },
+          },
+        ],
       });
     }
     if (match[1] === undefined) versions.push(Number(match[2]));
@@ -42,7 +53,10 @@ export function assertIfMatch(c: Context, currentVersion: number): void {
   const tags = parseIfMatch(header);
   if (tags === "*" || tags.includes(currentVersion)) return;
   throw new ApiError("precondition-failed", {
-    detail: `The resource is at version ${currentVersion}; re-read it and retry.`,
+    detail: {
+      en: `The resource is at version ${currentVersion}; re-read it and retry.`,
+      es: `El recurso va en la versión ${currentVersion}; léalo de nuevo y reintente.`,
+    },
     extensions: { currentVersion },
     headers: { ETag: etagFor(currentVersion) },
   });
@@ -100,7 +114,10 @@ export function ifMatchGuard<T>(c: Context, guard: () => T): T | undefined {
 /** 412 for a conditional write that lost a race after its If-Match check passed. */
 export function lostRace(currentVersion: number): ApiError {
   return new ApiError("precondition-failed", {
-    detail: "The resource changed while this write was applied; re-read it and retry.",
+    detail: {
+      en: "The resource changed while this write was applied; re-read it and retry.",
+      es: "El recurso cambió mientras se aplicaba este cambio; léalo de nuevo y reintente.",
+    },
     extensions: { currentVersion },
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { message } from "./validation";
 
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
@@ -11,22 +12,22 @@ export const text = (max: number) =>
     .string()
     .min(1)
     .max(max)
-    .regex(/\S/, "Must not be blank")
-    .regex(NO_CONTROL_CHARACTERS, "Must not contain control characters")
+    .regex(/\S/, message("blank"))
+    .regex(NO_CONTROL_CHARACTERS, message("controlCharacters"))
     // A lone surrogate (e.g. "\ud800" in JSON) has no UTF-8 form: storing it would not
     // give the same string back.
-    .refine((value) => value.isWellFormed(), "Must be valid Unicode (no lone surrogates)");
+    .refine((value) => value.isWellFormed(), message("loneSurrogate"));
 
 /** Emails are matched case-insensitively, so they are stored lower-cased. */
 export const email = () =>
-  z.email({ message: "Expected an email address" }).max(254).toLowerCase().openapi({
+  z.email().max(254).toLowerCase().openapi({
     example: "ana.gomez@example.co",
   });
 
 export const phone = () =>
   z
     .string()
-    .regex(/^\+?[0-9][0-9 ()-]{5,22}[0-9]$/, "Expected a phone number such as +57 601 555 0100")
+    .regex(/^\+?[0-9][0-9 ()-]{5,22}[0-9]$/, message("phone"))
     .openapi({ example: "+57 300 555 0100" });
 
 /** The id of a resource, as a body field, a filter or a path parameter. */
@@ -58,18 +59,20 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 export const currency = () =>
   z
     .string()
-    .regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code such as COP")
-    .refine((code) => CURRENCIES.has(code), "Unknown ISO 4217 currency")
+    .regex(/^[A-Z]{3}$/, { message: message("currencyFormat"), abort: true })
+    .refine((code) => CURRENCIES.has(code), message("currencyUnknown"))
     .openapi({ example: "COP" });
 
-/** Money in minor units: a non-negative integer (COP has no cents in practice). */
-export const minorUnits = () =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(1_000_000_000_000)
-    .openapi({ description: "Minor units of the currency.", example: 4500 });
+/**
+ * An amount of money: a non-negative whole number of units of its `currency`. For COP
+ * that is whole pesos (COP has no cents in practice), so 4500 is $4.500.
+ */
+export const moneyAmount = () =>
+  z.number().int().min(0).max(1_000_000_000_000).openapi({
+    format: "int64",
+    description: "Whole units of `currency`: for COP, whole Colombian pesos (no cents).",
+    example: 4500,
+  });
 
 /** `updatedSince` list filter: an RFC 3339 instant, normalised to the stored UTC form. */
 export const updatedSince = () =>
@@ -93,4 +96,4 @@ export const patchBody = <S extends z.ZodRawShape>(shape: S) =>
   z
     .strictObject(shape)
     .partial()
-    .refine((body) => Object.keys(body).length > 0, "Send at least one field to change");
+    .refine((body) => Object.keys(body).length > 0, message("someField"));

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { message } from "./validation";
 
 /** GS1 check digit: weights 3,1,3,… from the right, excluding the check digit itself. */
 export function hasValidGtinCheckDigit(gtin: string): boolean {
@@ -14,8 +15,8 @@ export function hasValidGtinCheckDigit(gtin: string): boolean {
 export const gtin = () =>
   z
     .string()
-    .regex(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, "Expected a GTIN of 8, 12, 13 or 14 digits")
-    .refine(hasValidGtinCheckDigit, "The GTIN check digit is wrong")
+    .regex(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, { message: message("gtinFormat"), abort: true })
+    .refine(hasValidGtinCheckDigit, message("gtinCheckDigit"))
     .openapi({
       description: "Barcode (GTIN-8/12/13/14) with a valid check digit.",
       example: "7702004003508",

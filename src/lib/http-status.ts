@@ -8,6 +8,7 @@ export const BAD_REQUEST = 400;
 export const UNAUTHORIZED = 401;
 export const FORBIDDEN = 403;
 export const NOT_FOUND = 404;
+export const METHOD_NOT_ALLOWED = 405;
 export const CONFLICT = 409;
 export const PRECONDITION_FAILED = 412;
 export const PAYLOAD_TOO_LARGE = 413;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { message } from "./validation";
 
 /** How long an Idempotency-Key record replays its first answer. */
 export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -8,7 +9,7 @@ export const IdempotencyKeyHeaderSchema = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[\x20-\x7e]+$/, "Expected 1–255 printable ASCII characters")
+    .regex(/^[\x20-\x7e]+$/, message("idempotencyKey"))
     .optional()
     .openapi({
       description:

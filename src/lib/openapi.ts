@@ -63,7 +63,7 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
   for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
     const { status, title } = problemKinds[kind];
     app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
-      description: `${title} (\`${problemType(kind)}\`, ${status})`,
+      description: `${title.en} (\`${problemType(kind)}\`, ${status})`,
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
     });
   }

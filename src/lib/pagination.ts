@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { base64url } from "jose";
+import type { Text } from "./language";
 import { ApiError } from "./problem";
 
 /**
@@ -31,9 +32,17 @@ export function encodeCursor(payload: CursorPayload): string {
   return base64url.encode(JSON.stringify([payload.sort, payload.value, payload.id]));
 }
 
-const invalidCursor = (message: string) =>
+const MALFORMED_CURSOR: Text = {
+  en: "Malformed cursor: pass back the nextCursor of the previous page",
+  es: "Cursor mal formado: envíe el nextCursor de la página anterior",
+};
+
+const invalidCursor = (message: Text) =>
   new ApiError("validation-error", {
-    detail: "The cursor is not valid for this list",
+    detail: {
+      en: "The cursor is not valid for this list",
+      es: "El cursor no es válido para esta lista",
+    },
     errors: [{ path: "query.cursor", message }],
   });
 
@@ -56,17 +65,20 @@ export function decodeCursor(
     const [cursorSort, cursorValue, id] = CursorTupleSchema.parse(json);
     payload = { sort: cursorSort, value: cursorValue, id };
   } catch {
-    throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");
+    throw invalidCursor(MALFORMED_CURSOR);
   }
   if (payload.sort !== sort) {
     throw invalidCursor(
       sorts.includes(payload.sort)
-        ? `This cursor was made for sort=${payload.sort}`
-        : "This cursor was not made for this list",
+        ? {
+            en: `This cursor was made for sort=${payload.sort}`,
+            es: `Este cursor se hizo para sort=${payload.sort}`,
+          }
+        : { en: "This cursor was not made for this list", es: "Este cursor no es de esta lista" },
     );
   }
   if (!value.safeParse(payload.value).success) {
-    throw invalidCursor("Malformed cursor: pass back the nextCursor of the previous page");
+    throw invalidCursor(MALFORMED_CURSOR);
   }
   return payload;
 }

@@ -2,37 +2,72 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as Status from "./http-status";
+import { negotiateLanguage, type Text } from "./language";
 
 /**
  * RFC 9457 problem details. Every error the API returns is built here, from one table of
  * problem kinds, so `type`, `title` and `status` never disagree.
  */
 export const problemKinds = {
-  "validation-error": { status: Status.BAD_REQUEST, title: "Request validation failed" },
-  unauthorized: { status: Status.UNAUTHORIZED, title: "Authentication required" },
-  forbidden: { status: Status.FORBIDDEN, title: "Not allowed for this role" },
-  "not-found": { status: Status.NOT_FOUND, title: "Resource not found" },
-  conflict: { status: Status.CONFLICT, title: "Conflict with the current state" },
+  "validation-error": {
+    status: Status.BAD_REQUEST,
+    title: { en: "Request validation failed", es: "La solicitud no es válida" },
+  },
+  unauthorized: {
+    status: Status.UNAUTHORIZED,
+    title: { en: "Authentication required", es: "Se requiere iniciar sesión" },
+  },
+  forbidden: {
+    status: Status.FORBIDDEN,
+    title: { en: "Not allowed for this role", es: "Su rol no permite esta acción" },
+  },
+  "not-found": {
+    status: Status.NOT_FOUND,
+    title: { en: "Resource not found", es: "No se encontró el recurso" },
+  },
+  conflict: {
+    status: Status.CONFLICT,
+    title: { en: "Conflict with the current state", es: "Conflicto con el estado actual" },
+  },
   "precondition-failed": {
     status: Status.PRECONDITION_FAILED,
-    title: "The resource has changed (If-Match is stale)",
+    title: {
+      en: "The resource has changed (If-Match is stale)",
+      es: "El recurso cambió (If-Match está desactualizado)",
+    },
   },
-  "payload-too-large": { status: Status.PAYLOAD_TOO_LARGE, title: "Request body too large" },
+  "payload-too-large": {
+    status: Status.PAYLOAD_TOO_LARGE,
+    title: { en: "Request body too large", es: "El cuerpo de la solicitud es demasiado grande" },
+  },
   "unsupported-media-type": {
     status: Status.UNSUPPORTED_MEDIA_TYPE,
-    title: "Request body must be JSON",
+    title: { en: "Request body must be JSON", es: "El cuerpo de la solicitud debe ser JSON" },
+  },
+  "method-not-allowed": {
+    status: Status.METHOD_NOT_ALLOWED,
+    title: { en: "Method not allowed", es: "Método no permitido" },
   },
   "idempotency-key-reused": {
     status: Status.UNPROCESSABLE_CONTENT,
-    title: "Idempotency-Key reused with a different request",
+    title: {
+      en: "Idempotency-Key reused with a different request",
+      es: "Idempotency-Key reutilizada con otra solicitud",
+    },
   },
-  "rate-limited": { status: Status.TOO_MANY_REQUESTS, title: "Too many requests" },
-  "internal-error": { status: Status.INTERNAL_SERVER_ERROR, title: "Internal server error" },
+  "rate-limited": {
+    status: Status.TOO_MANY_REQUESTS,
+    title: { en: "Too many requests", es: "Demasiadas solicitudes" },
+  },
+  "internal-error": {
+    status: Status.INTERNAL_SERVER_ERROR,
+    title: { en: "Internal server error", es: "Error interno del servidor" },
+  },
   "service-unavailable": {
     status: Status.SERVICE_UNAVAILABLE,
-    title: "A dependency is unavailable",
+    title: { en: "A dependency is unavailable", es: "Un servicio del que dependemos no responde" },
   },
-} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: Text }>;
 
 export type ProblemKind = keyof typeof problemKinds;
 export type ProblemStatus = (typeof problemKinds)[ProblemKind]["status"];
@@ -48,17 +83,25 @@ export const FieldErrorSchema = z
         "JSON Pointer into the body (`/items/3/productId`), or `query.<name>`, `path.<name>`, `header.<name>`.",
       example: "/price",
     }),
-    message: z.string().openapi({ example: "Expected an integer ≥ 0" }),
+    message: z.string().openapi({
+      description: "For a person, in the language of `Content-Language`.",
+      example: "price must be a whole number",
+    }),
   })
   .openapi("FieldError");
-export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+/** A field error before it is written out in the caller's language. */
+export interface FieldError {
+  path: string;
+  message: Text;
+}
 
 export const ProblemSchema = z
   .object({
     type: z
       .enum((Object.keys(problemKinds) as ProblemKind[]).map(problemType) as [string, ...string[]])
       .openapi({ description: "Stable identifier of the kind of problem." }),
-    title: z.string(),
+    title: z.string().openapi({ description: "In the language of `Content-Language`." }),
     status: z.number().int().openapi({ description: "Equals the HTTP status." }),
     detail: z.string().optional(),
     instance: z.string().openapi({ description: "The request path.", example: "/api/v1/products" }),
@@ -69,19 +112,23 @@ export const ProblemSchema = z
       .int()
       .optional()
       .openapi({ description: "On 412: the resource's current version." }),
+    dependents: z.number().int().min(1).optional().openapi({
+      description: "On a 409 to a DELETE: how many live rows still depend on the resource.",
+      example: 3,
+    }),
   })
   .openapi("Problem", {
     description: `RFC 9457 problem details. Kinds: ${Object.entries(problemKinds)
       .map(
         ([kind, { status, title }]) =>
-          `\`${problemType(kind as ProblemKind)}\` (${status}, ${title})`,
+          `\`${problemType(kind as ProblemKind)}\` (${status}, ${title.en})`,
       )
       .join("; ")}.`,
   });
 export type Problem = z.infer<typeof ProblemSchema>;
 
 export interface ProblemOptions {
-  detail?: string;
+  detail?: Text;
   errors?: FieldError[];
   /** Extension members, e.g. `currentVersion` on a 412. */
   extensions?: Record<string, unknown>;
@@ -94,27 +141,36 @@ export class ApiError extends Error {
   readonly options: ProblemOptions;
 
   constructor(kind: ProblemKind, options: ProblemOptions = {}) {
-    super(options.detail ?? problemKinds[kind].title);
+    super((options.detail ?? problemKinds[kind].title).en);
     this.name = "ApiError";
     this.kind = kind;
     this.options = options;
   }
 }
 
+/**
+ * The problem as the caller reads it: titles, details and messages in the language of
+ * `Accept-Language` (named by `Content-Language`); `type`, paths and codes never change.
+ */
 export function problemResponse(c: Context, kind: ProblemKind, options: ProblemOptions = {}) {
   const { status, title } = problemKinds[kind];
+  const language = negotiateLanguage(c.req.header("Accept-Language"));
   const body: Problem = {
     type: problemType(kind),
-    title,
+    title: title[language],
     status,
-    ...(options.detail !== undefined && { detail: options.detail }),
+    ...(options.detail !== undefined && { detail: options.detail[language] }),
     instance: c.req.path,
     requestId: c.get("requestId"),
-    ...(options.errors !== undefined && { errors: options.errors }),
+    ...(options.errors !== undefined && {
+      errors: options.errors.map(({ path, message }) => ({ path, message: message[language] })),
+    }),
     ...options.extensions,
   };
   for (const [name, value] of Object.entries(options.headers ?? {})) c.header(name, value);
   c.header("Content-Type", PROBLEM_CONTENT_TYPE);
+  c.header("Content-Language", language);
+  c.header("Vary", "Accept-Language", { append: true });
   return c.body(JSON.stringify(body), status);
 }
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { message } from "./validation";
 
 const PRIVATE_HOST =
   /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.lan|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[.*\])$/i;
@@ -22,5 +23,5 @@ export const publicHttpsUrl = () =>
         url.hostname.includes(".") &&
         !PRIVATE_HOST.test(url.hostname)
       );
-    }, "Expected an https URL on a public host")
+    }, message("publicUrl"))
     .openapi({ format: "uri", example: "https://cdn.example.co/products/7702004003508.jpg" });

@@ -69,8 +69,19 @@ export async function replayRecorded(c: Context): Promise<Response | undefined> 
   if (!stored || Date.parse(stored.expiresAt) < Date.now()) return undefined;
   if (stored.requestHash !== (await fingerprint(c))) {
     throw new ApiError("idempotency-key-reused", {
-      detail: "This Idempotency-Key was used with a different request; use a new key",
-      errors: [{ path: "header.idempotency-key", message: "Already used with another request" }],
+      detail: {
+        en: "This Idempotency-Key was used with a different request; use a new key",
+        es: "Esta Idempotency-Key se usó con otra solicitud; use una clave nueva",
+      },
+      errors: [
+        {
+          path: "header.idempotency-key",
+          message: {
+            en: "idempotency-key was already used with another request",
+            es: "idempotency-key ya se usó con otra solicitud",
+          },
+        },
+      ],
     });
   }
   return c.body(stored.responseBody, stored.status as typeof Status.CREATED, {

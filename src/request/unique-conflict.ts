@@ -11,7 +11,12 @@ export function conflictOnUnique(error: unknown, fields: Record<string, string>)
   const field = violated === null ? undefined : fields[violated];
   if (field === undefined) throw error;
   throw new ApiError("conflict", {
-    detail: `${field} is already taken`,
-    errors: [{ path: `/${field}`, message: "Already taken" }],
+    detail: { en: `${field} is already taken`, es: `${field} ya está en uso` },
+    errors: [
+      {
+        path: `/${field}`,
+        message: { en: `${field} is already taken`, es: `${field} ya está en uso` },
+      },
+    ],
   });
 }

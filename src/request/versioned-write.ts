@@ -10,6 +10,7 @@ import {
   type VersionedTable,
 } from "../db/versions";
 import { assertIfMatch, etagFor, ifMatchGuard, lostRace } from "../lib/etag";
+import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
 import { auditIfChanged, type Changes, diff } from "./audit";
 import { conflictOnUnique } from "./unique-conflict";
@@ -23,7 +24,7 @@ import { conflictOnUnique } from "./unique-conflict";
 export interface Target<T extends VersionedTable = VersionedTable> {
   table: T;
   /** Names the audit actions (`product.updated`) and the 404. */
-  entityType: string;
+  entityType: EntityType;
   entityId: string;
   /** The row as the caller may reach it (its id, live, in scope): every statement's WHERE. */
   where: SQL;
@@ -40,14 +41,38 @@ async function selectTarget<Row>(c: Context, target: Target, columns: SelectedFi
   return row as Row | undefined;
 }
 
-const gone = (target: Target) =>
-  new ApiError("not-found", { detail: `The ${target.entityType} no longer exists` });
+/** What a person calls each kind of row, for the 404s. */
+const entityNames = {
+  product: { en: "product", es: "el producto" },
+  portfolio: { en: "portfolio", es: "el portafolio" },
+  establishment: { en: "establishment", es: "el establecimiento" },
+  user: { en: "user", es: "el usuario" },
+} as const satisfies Record<string, Text>;
+type EntityType = keyof typeof entityNames;
+
+/** 404 for a row the caller cannot reach: `No such product` / `No existe el producto`. */
+export const noSuch = (entityType: EntityType) => {
+  const name = entityNames[entityType];
+  return new ApiError("not-found", {
+    detail: { en: `No such ${name.en}`, es: `No existe ${name.es}` },
+  });
+};
+
+const gone = (target: Target) => {
+  const name = entityNames[target.entityType];
+  return new ApiError("not-found", {
+    detail: {
+      en: `The ${name.en} no longer exists`,
+      es: `${name.es.charAt(0).toUpperCase()}${name.es.slice(1)} ya no existe`,
+    },
+  });
+};
 
 /** The row a write starts from, as `columns` select it; 404 when out of reach. */
 async function readTarget<Row>(c: Context, target: Target, columns: SelectedFields) {
   const row = await selectTarget<Row>(c, target, columns);
   if (row === undefined) {
-    throw new ApiError("not-found", { detail: `No such ${target.entityType}` });
+    throw noSuch(target.entityType);
   }
   return row;
 }
@@ -127,39 +152,55 @@ export async function updateVersioned<
   return after;
 }
 
+/** Live rows that still point at a row, which may not be deleted while any do. */
+export interface Dependents {
+  /** How many there are: a scalar SQL count, evaluated with the read and in the UPDATE. */
+  count: SQL<number>;
+  /** The 409 naming how many depend on it and how to detach them. */
+  refusal: (count: number) => ApiError;
+}
+
 /**
  * A DELETE: a soft delete (`deleted_at`, version + 1) of the row in reach (404 otherwise),
- * checked against If-Match, with its audit row and its consequences in the same atomic
- * batch. `consequences` get `applied`, true in SQL only when the deletion itself went
- * through, so a deletion that lost a race changes nothing else either.
+ * checked against If-Match, with its audit row in the same atomic batch. With
+ * `dependents`, refused (409) while any exist: counted with the read, and checked again
+ * inside the UPDATE, so a dependent added meanwhile cannot be left pointing at nothing.
  */
 export async function softDeleteVersioned(
   c: Context,
   target: Target<SoftDeletedTable>,
-  consequences?: (now: string, applied: SQL) => BatchItem<"sqlite">[],
+  dependents?: Dependents,
 ): Promise<void> {
-  const before = await readTarget<{ version: number }>(c, target, {
-    version: target.table.version,
-  });
-  assertIfMatch(c, before.version);
-  const db = c.var.db;
   const { table } = target;
+  const state = { version: table.version, dependents: dependents?.count ?? sql<number>`0` };
+  const before = await readTarget<{ version: number; dependents: number }>(c, target, state);
+  assertIfMatch(c, before.version);
+  if (dependents && before.dependents > 0) throw dependents.refusal(before.dependents);
+  const db = c.var.db;
   const now = new Date().toISOString();
-  const applied = sql`exists (select 1 from ${table} where ${table.id} = ${target.entityId} and ${table.deletedAt} is not null)`;
   const [deleted] = (await db.batch([
     db
       .update(table as SQLiteTable)
       .set({ deletedAt: now, ...nextVersion(table, now) })
-      .where(and(target.where, stillAt(c, target, before.version)))
+      .where(
+        and(
+          target.where,
+          stillAt(c, target, before.version),
+          dependents && sql`${dependents.count} = 0`,
+        ),
+      )
       .returning({ id: table.id }),
     auditIfChanged(c, {
       action: `${target.entityType}.deleted`,
       entityType: target.entityType,
       entityId: target.entityId,
     }),
-    ...(consequences?.(now, applied) ?? []),
   ])) as [unknown[], ...unknown[]];
-  if (deleted.length === 0) throw await lostRaceOrGone(c, target);
+  if (deleted.length > 0) return;
+  const current = await selectTarget<{ version: number; dependents: number }>(c, target, state);
+  if (current === undefined) throw gone(target);
+  if (dependents && current.dependents > 0) throw dependents.refusal(current.dependents);
+  throw lostRace(current.version);
 }
 
 /**

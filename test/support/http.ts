@@ -33,5 +33,6 @@ export async function expectProblem(response: Response, status: number, kind: st
   expect(body).toMatchObject({ type: `/problems/${kind}`, status, requestId });
   expect(typeof body.title).toBe("string");
   expect(typeof body.instance).toBe("string");
+  expect(["en", "es"]).toContain(response.headers.get("Content-Language"));
   return body;
 }

@@ -32,14 +32,25 @@ const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const invalidCredentials = () =>
   new ApiError("unauthorized", {
-    detail: "Email or password is incorrect",
+    detail: {
+      en: "Email or password is incorrect",
+      es: "El correo o la contraseña no son correctos",
+    },
     // RFC 9110 §11.6.1: every 401 names a scheme the client can use.
     headers: { "WWW-Authenticate": 'Bearer realm="portafolio"' },
   });
 
+const accountGone = () =>
+  new ApiError("not-found", {
+    detail: { en: "Your account no longer exists", es: "Su cuenta ya no existe" },
+  });
+
 const invalidRefreshToken = () =>
   new ApiError("unauthorized", {
-    detail: "The refresh token is invalid, expired or revoked; sign in again",
+    detail: {
+      en: "The refresh token is invalid, expired or revoked; sign in again",
+      es: "El token de renovación no es válido, venció o fue revocado; inicie sesión de nuevo",
+    },
     headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
   });
 
@@ -60,7 +71,10 @@ async function claimOrRefuse(c: Context, userId: string, bucket: string, now: nu
     });
   }
   throw new ApiError("rate-limited", {
-    detail: "Too many password attempts for this account from this network; wait and retry",
+    detail: {
+      en: "Too many password attempts for this account from this network; wait and retry",
+      es: "Demasiados intentos de contraseña para esta cuenta desde esta red; espere y reintente",
+    },
     headers: { "Retry-After": String(claim.retryAfter) },
   });
 }
@@ -88,7 +102,10 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   const { success } = await c.env.LOGIN_IP_LIMITER.limit({ key: `login:${network}` });
   if (!success) {
     throw new ApiError("rate-limited", {
-      detail: "Too many sign-in attempts from this network; wait a minute",
+      detail: {
+        en: "Too many sign-in attempts from this network; wait a minute",
+        es: "Demasiados intentos de inicio de sesión desde esta red; espere un minuto",
+      },
       headers: { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
     });
   }
@@ -185,7 +202,7 @@ export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => 
 
 export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   const user = await findUser(c.var.db, c.var.auth.userId);
-  if (!user) throw new ApiError("not-found", { detail: "Your account no longer exists" });
+  if (!user) throw accountGone();
   if (notModified(c, etagFor(user.version))) return c.body(null, Status.NOT_MODIFIED);
   return c.json(user, Status.OK);
 };
@@ -196,7 +213,7 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
   const db = c.var.db;
   const now = Date.now();
   const account = await findAccount(db, eq(users.id, userId), clientNetwork(clientIp(c)), now);
-  if (!account) throw new ApiError("not-found", { detail: "Your account no longer exists" });
+  if (!account) throw accountGone();
   // A stolen access token must not become a way to guess the password: the current
   // password is evaluated under the same limits as a sign-in.
   await claimOrRefuse(c, userId, account.bucket, now);
@@ -208,8 +225,19 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
       changes: { reason: { before: null, after: "wrong_current_password" } },
     });
     throw new ApiError("validation-error", {
-      detail: "The current password is incorrect",
-      errors: [{ path: "/currentPassword", message: "Incorrect password" }],
+      detail: {
+        en: "The current password is incorrect",
+        es: "La contraseña actual no es correcta",
+      },
+      errors: [
+        {
+          path: "/currentPassword",
+          message: {
+            en: "currentPassword is not your password",
+            es: "currentPassword no es su contraseña",
+          },
+        },
+      ],
     });
   }
   const violation = passwordPolicyViolation(newPassword, account.email);

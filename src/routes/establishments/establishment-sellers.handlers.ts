@@ -5,11 +5,11 @@ import { establishmentSellers, establishments, users } from "../../db/schema";
 import * as Status from "../../lib/http-status";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
-import { changeHeld } from "../../request/versioned-write";
+import { changeHeld, noSuch } from "../../request/versioned-write";
 import type * as routes from "./establishment-sellers.routes";
 import { assignment, establishmentTarget } from "./establishments.queries";
 
-const notFound = () => new ApiError("not-found", { detail: "No such establishment" });
+const notFound = () => noSuch("establishment");
 
 export const listSellers: AppRouteHandler<typeof routes.listSellers> = async (c) => {
   const { id } = c.req.valid("param");
@@ -76,9 +76,14 @@ export const assignSeller: AppRouteHandler<typeof routes.assignSeller> = async (
     db.select({ role: users.role }).from(users).where(eq(users.id, userId)),
   ]);
   if (!establishment) throw notFound();
-  if (!seller) throw new ApiError("not-found", { detail: "No such user" });
+  if (!seller) throw noSuch("user");
   if (seller.role !== "seller") {
-    throw new ApiError("conflict", { detail: "Only users with role seller can have a route" });
+    throw new ApiError("conflict", {
+      detail: {
+        en: "Only users with role seller can have a route",
+        es: "Solo los usuarios con rol seller pueden tener una ruta",
+      },
+    });
   }
   await changeRoute(c, id, userId, establishment, true);
   return c.body(null, Status.NO_CONTENT);

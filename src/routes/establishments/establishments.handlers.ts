@@ -21,7 +21,7 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate, replayRecorded } from "../../request/idempotent-create";
-import { softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
+import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { itemColumns, portfolioColumns } from "../../resources/portfolios";
 import {
   establishmentColumns,
@@ -33,12 +33,17 @@ import {
 import type * as routes from "./establishments.routes";
 import type { Establishment } from "./establishments.schemas";
 
-const notFound = () => new ApiError("not-found", { detail: "No such establishment" });
+const notFound = () => noSuch("establishment");
 
 const unknownPortfolio = () =>
   new ApiError("validation-error", {
-    detail: "The portfolio does not exist",
-    errors: [{ path: "/portfolioId", message: "No such portfolio" }],
+    detail: { en: "The portfolio does not exist", es: "El portafolio no existe" },
+    errors: [
+      {
+        path: "/portfolioId",
+        message: { en: "portfolioId names no portfolio", es: "portfolioId no es un portafolio" },
+      },
+    ],
   });
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
@@ -165,12 +170,13 @@ export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> =
     .select({ id: establishments.portfolioId })
     .from(establishments)
     .where(visibleEstablishment(c.var.auth, id));
-  // One round trip: the portfolio (through the scoped establishment) and all its items.
-  const [[portfolio], items] = await db.batch([
+  // One round trip: the scoped establishment with the portfolio it carries, and the items.
+  const [[found], items] = await db.batch([
     db
-      .select(portfolioColumns)
-      .from(portfolios)
-      .where(and(sql`${portfolios.id} = (${carried})`, isLive(portfolios))),
+      .select({ portfolio: portfolioColumns })
+      .from(establishments)
+      .leftJoin(portfolios, and(eq(portfolios.id, establishments.portfolioId), isLive(portfolios)))
+      .where(visibleEstablishment(c.var.auth, id)),
     db
       .select(itemColumns)
       .from(portfolioItems)
@@ -178,9 +184,14 @@ export const carriedPortfolio: AppRouteHandler<typeof routes.carriedPortfolio> =
       .where(and(sql`${portfolioItems.portfolioId} = (${carried})`, isLive(products)))
       .orderBy(asc(portfolioItems.position), asc(portfolioItems.productId)),
   ]);
+  if (!found) throw notFound();
+  const { portfolio } = found;
   if (!portfolio) {
     throw new ApiError("not-found", {
-      detail: "No such establishment, or it carries no portfolio",
+      detail: {
+        en: "This establishment carries no portfolio yet; an admin assigns one",
+        es: "Este establecimiento aún no tiene portafolio; un administrador se lo asigna",
+      },
     });
   }
   // Item prices come from products, so the ETag hashes the whole answer, not one version.

@@ -34,7 +34,7 @@ export const readiness: AppRouteHandler<typeof routes.readiness> = async (c) => 
   if (!d1 || !kv) {
     const down = [!d1 && "D1", !kv && "KV"].filter(Boolean).join(" and ");
     throw new ApiError("service-unavailable", {
-      detail: `${down} did not answer`,
+      detail: { en: `${down} did not answer`, es: `${down.replace(" and ", " y ")} no respondió` },
       headers: { "Retry-After": "5" },
     });
   }

@@ -8,14 +8,19 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { diff } from "../../request/audit";
-import { changeHeld } from "../../request/versioned-write";
+import { changeHeld, noSuch } from "../../request/versioned-write";
 import { itemColumns, type PortfolioItem } from "../../resources/portfolios";
 import type * as routes from "./portfolio-items.routes";
 import { findPortfolio, itemKey, itemOf, portfolioTarget } from "./portfolios.queries";
 
-const notFound = () => new ApiError("not-found", { detail: "No such portfolio" });
+const notFound = () => noSuch("portfolio");
 const notInPortfolio = () =>
-  new ApiError("not-found", { detail: "The product is not in this portfolio" });
+  new ApiError("not-found", {
+    detail: {
+      en: "The product is not in this portfolio",
+      es: "El producto no está en este portafolio",
+    },
+  });
 
 export const listItems: AppRouteHandler<typeof routes.listItems> = async (c) => {
   const { id } = c.req.valid("param");
@@ -50,10 +55,13 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
     itemOf(db, id, productId),
   ]);
   if (!portfolio) throw notFound();
-  if (!product) throw new ApiError("not-found", { detail: "No such product" });
+  if (!product) throw noSuch("product");
   if (product.status !== "active" && !existing) {
     throw new ApiError("conflict", {
-      detail: "An inactive product cannot be added to a portfolio",
+      detail: {
+        en: "An inactive product cannot be added to a portfolio",
+        es: "Un producto inactivo no se puede agregar a un portafolio",
+      },
     });
   }
   const itemChanges = existing
@@ -81,7 +89,8 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
         : db
             .insert(portfolioItems)
             .select(
-              sql`select ${id}, ${productId}, ${body.price ?? null}, ${body.position ?? nextPosition}, ${now} where ${portfolioAsChecked}`,
+              // Only while the product is live: a delete that ran meanwhile wins.
+              sql`select ${id}, ${productId}, ${body.price ?? null}, ${body.position ?? nextPosition}, ${now} where ${portfolioAsChecked} and exists (select 1 from ${products} where ${liveRow(products, productId)})`,
             )
             .onConflictDoNothing(),
     action: existing ? "portfolio.item_updated" : "portfolio.item_added",
@@ -89,8 +98,8 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
     read: itemOf(db, id, productId),
   });
   const [item] = read as PortfolioItem[];
-  // Only a concurrent removal of this very item leaves nothing to answer with.
-  if (!item) throw notInPortfolio();
+  // Only a concurrent removal of the item, or deletion of the product, leaves nothing.
+  if (!item) throw existing ? notInPortfolio() : noSuch("product");
   c.header("ETag", etagFor(version));
   if (existing) return c.json(item, Status.OK);
   c.header("Location", `${API_BASE}/portfolios/${id}/items/${productId}`);

@@ -3,7 +3,7 @@ import { chunkRowsForInsert } from "../../db/chunk";
 import { keyset } from "../../db/keyset";
 import { establishments, portfolioItems, portfolios } from "../../db/schema";
 import { contains } from "../../db/search";
-import { isLive, nextVersion } from "../../db/versions";
+import { isLive } from "../../db/versions";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -11,12 +11,12 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError, type FieldError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate, replayRecorded } from "../../request/idempotent-create";
-import { softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
+import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { type Portfolio, portfolioColumns } from "../../resources/portfolios";
 import { findPortfolio, liveProducts, portfolioTarget } from "./portfolios.queries";
 import type * as routes from "./portfolios.routes";
 
-const notFound = () => new ApiError("not-found", { detail: "No such portfolio" });
+const notFound = () => noSuch("portfolio");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { items, ...body } = c.req.valid("json");
@@ -31,23 +31,38 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     else
       errors.push({
         path: `/items/${index}/productId`,
-        message: `Listed twice (also at /items/${earlier})`,
+        message: {
+          en: `productId is listed twice (also at /items/${earlier})`,
+          es: `productId está dos veces (también en /items/${earlier})`,
+        },
       });
   });
   const statuses = await liveProducts(db, [...firstIndex.keys()]);
   items.forEach((item, index) => {
     const status = statuses.get(item.productId);
     if (status === undefined)
-      errors.push({ path: `/items/${index}/productId`, message: "No such product" });
+      errors.push({
+        path: `/items/${index}/productId`,
+        message: { en: "productId names no product", es: "productId no es un producto" },
+      });
     else if (status !== "active")
-      errors.push({ path: `/items/${index}/productId`, message: "The product is inactive" });
+      errors.push({
+        path: `/items/${index}/productId`,
+        message: { en: "The product is inactive", es: "El producto está inactivo" },
+      });
   });
   if (errors.length > 0) {
     const replay = await replayRecorded(c);
     if (replay) return replay;
     errors.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
     throw new ApiError("validation-error", {
-      detail: `${errors.length} item${errors.length === 1 ? " is" : "s are"} invalid`,
+      detail:
+        errors.length === 1
+          ? { en: "1 item is invalid", es: "1 ítem no es válido" }
+          : {
+              en: `${errors.length} items are invalid`,
+              es: `${errors.length} ítems no son válidos`,
+            },
       errors,
     });
   }
@@ -130,13 +145,17 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  const db = c.var.db;
-  // Establishments that carried it now carry none (a change to them: new version).
-  await softDeleteVersioned(c, portfolioTarget(id), (now, applied) => [
-    db
-      .update(establishments)
-      .set({ portfolioId: null, ...nextVersion(establishments, now) })
-      .where(and(eq(establishments.portfolioId, id), applied)),
-  ]);
+  // Stores carrying it would be left without prices: detach them first.
+  await softDeleteVersioned(c, portfolioTarget(id), {
+    count: sql<number>`(select count(*) from ${establishments} where ${establishments.portfolioId} = ${id} and ${establishments.deletedAt} is null)`,
+    refusal: (count) =>
+      new ApiError("conflict", {
+        detail: {
+          en: `${count} establishment${count === 1 ? " carries" : "s carry"} this portfolio; give ${count === 1 ? "it" : "them"} another portfolio or none first (GET /api/v1/establishments?portfolioId=${id}, then PATCH each with portfolioId)`,
+          es: `${count} establecimiento${count === 1 ? " tiene" : "s tienen"} este portafolio; asígne${count === 1 ? "le" : "les"} otro o ninguno primero (GET /api/v1/establishments?portfolioId=${id}, luego PATCH a cada uno con portfolioId)`,
+        },
+        extensions: { dependents: count },
+      }),
+  });
   return c.body(null, Status.NO_CONTENT);
 };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { portfolioStatuses } from "../../db/schema";
-import { id, minorUnits, patchBody, searchText, text } from "../../lib/fields";
+import { id, moneyAmount, patchBody, searchText, text } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { PortfolioItemSchema, PortfolioSchema } from "../../resources/portfolios";
 
@@ -12,7 +12,7 @@ const position = () => z.number().int().min(0).max(1_000_000);
 export const NewItemSchema = z
   .strictObject({
     productId: id(),
-    price: minorUnits().optional().openapi({ description: "Overrides the product's list price." }),
+    price: moneyAmount().optional().openapi({ description: "Overrides the product's list price." }),
     position: position()
       .optional()
       .openapi({ description: "Order in the portfolio; defaults to the list order." }),
@@ -56,7 +56,7 @@ export const ItemListQuerySchema = listQuerySchema(["position"], "position");
 
 export const PutItemSchema = z
   .strictObject({
-    price: minorUnits()
+    price: moneyAmount()
       .nullable()
       .optional()
       .openapi({ description: "Override; null restores the list price." }),

@@ -1,8 +1,8 @@
-import { and, eq, gte, inArray, or } from "drizzle-orm";
+import { and, eq, gte, or, sql } from "drizzle-orm";
 import { keyset } from "../../db/keyset";
 import { portfolioItems, portfolios, products } from "../../db/schema";
 import { contains } from "../../db/search";
-import { isLive, nextVersion } from "../../db/versions";
+import { isLive } from "../../db/versions";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -10,12 +10,12 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
-import { softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
+import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { findProduct, productColumns, productTarget } from "./products.queries";
 import type * as routes from "./products.routes";
 import type { Product } from "./products.schemas";
 
-const notFound = () => new ApiError("not-found", { detail: "No such product" });
+const notFound = () => noSuch("product");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
@@ -92,25 +92,17 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  const db = c.var.db;
-  // Portfolios that held it change: bump their version, then drop the item.
-  await softDeleteVersioned(c, productTarget(id), (now, applied) => [
-    db
-      .update(portfolios)
-      .set(nextVersion(portfolios, now))
-      .where(
-        and(
-          inArray(
-            portfolios.id,
-            db
-              .select({ id: portfolioItems.portfolioId })
-              .from(portfolioItems)
-              .where(eq(portfolioItems.productId, id)),
-          ),
-          applied,
-        ),
-      ),
-    db.delete(portfolioItems).where(and(eq(portfolioItems.productId, id), applied)),
-  ]);
+  // A listed product stays: its portfolios' sellers would lose it without a word.
+  await softDeleteVersioned(c, productTarget(id), {
+    count: sql<number>`(select count(*) from ${portfolioItems} join ${portfolios} on ${portfolios.id} = ${portfolioItems.portfolioId} where ${portfolioItems.productId} = ${id} and ${portfolios.deletedAt} is null)`,
+    refusal: (count) =>
+      new ApiError("conflict", {
+        detail: {
+          en: `${count} portfolio${count === 1 ? " lists" : "s list"} this product; remove it from them first (GET /api/v1/portfolios?productId=${id}, then DELETE /api/v1/portfolios/{id}/items/${id})`,
+          es: `${count} portafolio${count === 1 ? " incluye" : "s incluyen"} este producto; retírelo primero de ellos (GET /api/v1/portfolios?productId=${id}, luego DELETE /api/v1/portfolios/{id}/items/${id})`,
+        },
+        extensions: { dependents: count },
+      }),
+  });
   return c.body(null, Status.NO_CONTENT);
 };

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { productStatuses, products, productUnits } from "../../db/schema";
 import {
   currency,
-  minorUnits,
+  moneyAmount,
   patchBody,
   searchText,
   text,
@@ -13,6 +13,7 @@ import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { publicHttpsUrl } from "../../lib/public-url";
 import { createSelectSchema } from "../../lib/table-schema";
+import { message } from "../../lib/validation";
 
 export const ProductSchema = createSelectSchema(products, timestamps())
   .omit({ deletedAt: true })
@@ -22,7 +23,7 @@ export type Product = z.infer<typeof ProductSchema>;
 const sku = () =>
   z
     .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, "Expected 1–64 of A-Z 0-9 . _ -")
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, message("sku"))
     .toUpperCase()
     .openapi({ description: "Stock-keeping unit, stored upper-cased.", example: "BEB-COLA-350" });
 
@@ -35,7 +36,7 @@ const fields = {
   gtin: gtin(),
   imageUrl: publicHttpsUrl(),
   unit: z.enum(productUnits),
-  price: minorUnits(),
+  price: moneyAmount(),
   currency: currency(),
   status: z.enum(productStatuses),
 };

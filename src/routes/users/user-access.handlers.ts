@@ -5,15 +5,21 @@ import * as Status from "../../lib/http-status";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { audit } from "../../request/audit";
+import { noSuch } from "../../request/versioned-write";
 import { findUser } from "../../resources/users";
 import type * as routes from "./user-access.routes";
 
 /** The user `id`, if the caller may act on their account: only an admin acts on an admin. */
 async function accountToActOn(c: Context, id: string) {
   const user = await findUser(c.var.db, id);
-  if (!user) throw new ApiError("not-found", { detail: "No such user" });
+  if (!user) throw noSuch("user");
   if (user.role === "admin" && c.var.auth.role !== "admin") {
-    throw new ApiError("forbidden", { detail: "Only an admin may act on an admin's account" });
+    throw new ApiError("forbidden", {
+      detail: {
+        en: "Only an admin may act on an admin's account",
+        es: "Solo un administrador puede actuar sobre la cuenta de un administrador",
+      },
+    });
   }
   return user;
 }

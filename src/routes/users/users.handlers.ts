@@ -11,7 +11,7 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
-import { updateVersioned } from "../../request/versioned-write";
+import { noSuch, updateVersioned } from "../../request/versioned-write";
 import { findUser, type User, userColumns } from "../../resources/users";
 import { userTarget } from "./users.queries";
 import type * as routes from "./users.routes";
@@ -19,7 +19,7 @@ import type * as routes from "./users.routes";
 /** Roles that may see every user; everyone else sees only themselves. */
 const SEES_ALL_USERS: readonly UserRole[] = ["admin", "support"];
 
-const notFound = () => new ApiError("not-found", { detail: "No such user" });
+const notFound = () => noSuch("user");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { password, ...fields } = c.req.valid("json");
@@ -103,7 +103,10 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
       condition: {
         holds: sql`exists (select 1 from ${users} where ${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} != ${id})`,
         refusal: new ApiError("conflict", {
-          detail: "This is the last active admin: promote another admin first",
+          detail: {
+            en: "This is the last active admin: promote another admin first",
+            es: "Es el último administrador activo: promueva antes a otro administrador",
+          },
         }),
       },
     }),

@@ -3,12 +3,13 @@ import { passwordPolicyViolation } from "../../auth/passwords";
 import { userRoles, userStatuses } from "../../db/schema";
 import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
+import { message } from "../../lib/validation";
 import { UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
   z
     .string()
-    .regex(/^[0-9A-Za-z-]{4,20}$/, "Expected 4–20 letters, digits or dashes")
+    .regex(/^[0-9A-Za-z-]{4,20}$/, message("nationalId"))
     .openapi({ description: "National id (cédula).", example: "1032456789" });
 
 export const CreateUserSchema = z
@@ -25,7 +26,14 @@ export const CreateUserSchema = z
   })
   .superRefine((body, ctx) => {
     const problem = passwordPolicyViolation(body.password, body.email);
-    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+    if (problem) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["password"],
+        message: message("passwordPolicy"),
+        params: problem,
+      });
+    }
   })
   .openapi("CreateUser");
 
