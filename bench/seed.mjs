@@ -53,7 +53,7 @@ const CATEGORIES = [
   "enlatados",
   "granos",
 ];
-const KINDS = ["tienda", "minimercado", "supermercado", "drogueria", "other"];
+const KINDS = ["tienda", "minimercado", "supermercado", "drogueria", "otro"];
 const UNITS = ["unit", "pack", "box", "kg", "l"];
 
 function prng(seed) {

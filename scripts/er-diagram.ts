@@ -21,6 +21,19 @@ export const relationshipMeanings: Record<string, { label: string; meaning: stri
     meaning:
       "An establishment carries at most one portfolio, and many establishments share the same one (null when it carries none).",
   },
+  "establishments.city_code": {
+    label: "is located in",
+    meaning:
+      "An establishment is in one DIVIPOLA municipality (DANE code and name stored with it; null only on rows from before places were validated).",
+  },
+  "establishments.department_code": {
+    label: "is in",
+    meaning: "An establishment is in one department, the one its municipality belongs to.",
+  },
+  "municipalities.department_code": {
+    label: "contains",
+    meaning: "A department (DIVIPOLA, 2 digits) contains many municipalities (5 digits, its 2 first).",
+  },
   "establishment_sellers.establishment_id": {
     label: "is visited via",
     meaning: "An establishment is on the route of zero or more sellers.",

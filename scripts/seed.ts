@@ -4,6 +4,7 @@
 // seeded (undeleted, with a new version so old ETags stop matching), leaving other rows be.
 import { hashPassword, passwordPolicyViolation } from "../src/auth/passwords";
 import type { UserRole } from "../src/db/schema";
+import { searchKey } from "../src/lib/search-key";
 import { executeSql, literal, migrateLocal, querySql, type Upsert, upsertSql } from "./d1";
 
 export const DEMO_PASSWORD = "portafolio-local-demo";
@@ -145,7 +146,17 @@ demoProducts.forEach(([sku, name, category, unit, price], i) => {
   statements.push(
     restoreSql(
       "products",
-      { id: id(100 + i), sku, name, category, unit, price, created_at: now, updated_at: now },
+      {
+        id: id(100 + i),
+        sku,
+        name,
+        name_key: searchKey(name),
+        category,
+        unit,
+        price,
+        created_at: now,
+        updated_at: now,
+      },
       versioned,
     ),
   );
@@ -178,22 +189,26 @@ demoProducts.forEach((_, i) => {
     ),
   );
 });
+// Places as DANE's DIVIPOLA names and codes them (migration 0002 loads the list).
 const stores = [
-  ["Tienda Doña Rosa", "Bogotá", "Cundinamarca", 4.6097, -74.0817],
-  ["Minimercado El Sol", "Medellín", "Antioquia", 6.2442, -75.5812],
-  ["Droguería La Salud", "Cali", "Valle del Cauca", 3.4516, -76.532],
+  ["Tienda Doña Rosa", "11001", "Bogotá, D.C.", "11", "Bogotá, D.C.", 4.6097, -74.0817],
+  ["Minimercado El Sol", "05001", "Medellín", "05", "Antioquia", 6.2442, -75.5812],
+  ["Droguería La Salud", "76001", "Santiago de Cali", "76", "Valle del Cauca", 3.4516, -76.532],
 ] as const;
-stores.forEach(([name, city, department, latitude, longitude], i) => {
+stores.forEach(([name, cityCode, city, departmentCode, department, latitude, longitude], i) => {
   statements.push(
     restoreSql(
       "establishments",
       {
         id: id(300 + i),
         name,
+        name_key: searchKey(name),
         kind: i === 2 ? "drogueria" : i === 1 ? "minimercado" : "tienda",
         address: "Calle 10 # 5-20",
         city,
+        city_code: cityCode,
         department,
+        department_code: departmentCode,
         latitude,
         longitude,
         portfolio_id: id(200),

@@ -12,6 +12,8 @@ interface Establishment {
   portfolioId: string | null;
   version: number;
   name: string;
+  kind: string;
+  taxId: string | null;
 }
 
 async function setup() {
@@ -82,7 +84,7 @@ describe("POST /api/v1/establishments", () => {
     ["latitude without longitude", { latitude: 4.6 }, "/longitude"],
     ["latitude out of range", { latitude: 91, longitude: 0 }, "/latitude"],
     ["longitude out of range", { latitude: 0, longitude: -181 }, "/longitude"],
-    ["unknown kind", { kind: "bar" }, "/kind"],
+    ["unknown kind", { kind: "discoteca" }, "/kind"],
     ["blank city", { city: " " }, "/city"],
     ["unknown portfolio", { portfolioId: "nope" }, "/portfolioId"],
   ])("rejects %s with a 400 on the field", async (_, overrides, path) => {
@@ -109,8 +111,8 @@ describe("what a seller may write (SELLER_FIELDS, the field matrix of docs/secur
       name: { name: "Tienda Nueva" },
       kind: { kind: "minimercado" },
       address: { address: "Carrera 7 # 1-1" },
-      city: { city: "Medellín" },
-      department: { department: "Antioquia" },
+      city: { city: "Envigado", department: "Antioquia" },
+      department: { city: "Tunja", department: "Boyacá" },
       latitude: { latitude: 6.25, longitude: -75.56 },
       longitude: { latitude: 6.25, longitude: -75.56 },
       phone: { phone: "+57 604 555 0101" },
@@ -198,15 +200,16 @@ describe("seller scoping", () => {
 
   it("a seller's list only ever contains their own, whatever the filters", async () => {
     const { a, b, aId, bId } = await setup();
-    const city = `Ciudad-${crypto.randomUUID()}`;
-    for (let i = 0; i < 3; i++) await a.post("/establishments", newEstablishment({ city }));
-    for (let i = 0; i < 2; i++) await b.post("/establishments", newEstablishment({ city }));
-    const listA = (await (await a.get(`/establishments?city=${city}`)).json()) as {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const named = () => newEstablishment({ name: `Tienda ${tag}` });
+    for (let i = 0; i < 3; i++) await a.post("/establishments", named());
+    for (let i = 0; i < 2; i++) await b.post("/establishments", named());
+    const listA = (await (await a.get(`/establishments?q=${tag}&city=medellin`)).json()) as {
       data: Establishment[];
     };
     expect(listA.data).toHaveLength(3);
     expect(listA.data.every((e) => e.sellerIds.includes(aId))).toBe(true);
-    const spy = (await (await a.get(`/establishments?city=${city}&sellerId=${bId}`)).json()) as {
+    const spy = (await (await a.get(`/establishments?q=${tag}&sellerId=${bId}`)).json()) as {
       data: unknown[];
     };
     expect(spy.data).toEqual([]);
@@ -214,13 +217,13 @@ describe("seller scoping", () => {
 
   it("admin, support and analyst see every establishment and can filter by seller", async () => {
     const { a, aId } = await setup();
-    const city = `Ciudad-${crypto.randomUUID()}`;
-    await a.post("/establishments", newEstablishment({ city }));
+    const tag = crypto.randomUUID().slice(0, 8);
+    await a.post("/establishments", newEstablishment({ name: `Tienda ${tag}` }));
     for (const role of ["admin", "support", "analyst"] as const) {
       const api = client((await actor(role)).headers);
-      const list = (await (
-        await api.get(`/establishments?city=${city}&sellerId=${aId}`)
-      ).json()) as { data: unknown[] };
+      const list = (await (await api.get(`/establishments?q=${tag}&sellerId=${aId}`)).json()) as {
+        data: unknown[];
+      };
       expect(list.data, role).toHaveLength(1);
     }
   });
@@ -418,5 +421,152 @@ describe("audit", () => {
       "establishment.updated",
     ]);
     expect(rows.results[0]?.request_id).toBe("audit-est-1");
+  });
+});
+
+describe("Colombian places, kinds and NITs as people write them", () => {
+  it("stores DANE's name and code for any spelling of department and city", async () => {
+    const { admin } = await setup();
+    for (const [department, city] of [
+      ["antioquia", "MEDELLIN"],
+      ["05", "05001"],
+      ["Antioquía", "medellín"],
+    ]) {
+      const store = await created<Establishment>(
+        await admin.post("/establishments", newEstablishment({ department, city })),
+      );
+      expect(store).toMatchObject({
+        department: "Antioquia",
+        departmentCode: "05",
+        city: "Medellín",
+        cityCode: "05001",
+      });
+    }
+    const cali = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment({ department: "Valle", city: "Cali" })),
+    );
+    expect(cali).toMatchObject({ city: "Santiago de Cali", cityCode: "76001" });
+  });
+
+  it("refuses places that are not in DIVIPOLA, or a city outside its department", async () => {
+    const { admin } = await setup();
+    const narnia = await expectProblem(
+      await admin.post(
+        "/establishments",
+        newEstablishment({ department: "Narnia", city: "Gotham" }),
+        { "Accept-Language": "es-CO" },
+      ),
+      400,
+      "validation-error",
+    );
+    expect(narnia.errors).toEqual([
+      {
+        path: "/department",
+        message: expect.stringContaining('"Narnia" no es un departamento de Colombia'),
+      },
+    ]);
+    const wrongDepartment = await expectProblem(
+      await admin.post(
+        "/establishments",
+        newEstablishment({ department: "Boyacá", city: "Medellín" }),
+      ),
+      400,
+      "validation-error",
+    );
+    expect(wrongDepartment.errors).toEqual([
+      {
+        path: "/city",
+        message: expect.stringContaining('"Medellín" is not a municipality of Boyacá'),
+      },
+    ]);
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    await expectProblem(
+      await admin.patch(`/establishments/${store.id}`, { city: "Envigado" }),
+      400,
+      "validation-error",
+    );
+    const moved = await admin.patch(`/establishments/${store.id}`, {
+      department: "cundinamarca",
+      city: "soacha",
+    });
+    expect(await moved.json()).toMatchObject({
+      city: "Soacha",
+      cityCode: "25754",
+      departmentCode: "25",
+    });
+  });
+
+  it("filters by place code or any spelling, and searches names ignoring accents and case", async () => {
+    const { admin } = await setup();
+    const name = `Tienda Doña Rosa ${crypto.randomUUID().slice(0, 8)}`;
+    const store = await created<Establishment>(
+      await admin.post(
+        "/establishments",
+        newEstablishment({ name, department: "Caldas", city: "Manizales" }),
+      ),
+    );
+    const ids = async (query: string) =>
+      (
+        (await (await admin.get(`/establishments?limit=100&${query}`)).json()) as {
+          data: Establishment[];
+        }
+      ).data.map((e) => e.id);
+    const key = encodeURIComponent(name.toUpperCase().replace("Ñ", "N").split(" ").pop()!);
+    for (const query of [
+      "city=manizales",
+      "city=MANIZALES",
+      "city=17001",
+      "department=caldas",
+      "department=17",
+    ]) {
+      expect(await ids(`${query}&q=${key}`), query).toEqual([store.id]);
+    }
+    expect(await ids(`q=${encodeURIComponent("tienda dona rosa")}&city=17001`)).toContain(store.id);
+    expect(await ids(`city=narnia&q=${key}`)).toEqual([]);
+  });
+
+  it("kinds are Spanish codes; accented and capitalised spellings are read as them", async () => {
+    const { admin } = await setup();
+    for (const [kind, stored] of [
+      ["Droguería", "drogueria"],
+      ["panadería", "panaderia"],
+      ["Estación de servicio", "estacion_de_servicio"],
+      ["otro", "otro"],
+    ]) {
+      const store = await created<Establishment>(
+        await admin.post("/establishments", newEstablishment({ kind })),
+      );
+      expect(store.kind).toBe(stored);
+    }
+    await expectProblem(
+      await admin.post("/establishments", newEstablishment({ kind: "other" })),
+      400,
+      "validation-error",
+    );
+  });
+
+  it("accepts a NIT with dots, spaces and hyphen, stores it normalised, one error per field", async () => {
+    const { admin } = await setup();
+    // A base no other test uses: the database is shared by this file's tests.
+    const base = String(700_000_000 + Number.parseInt(crypto.randomUUID().slice(0, 6), 16));
+    const written = `${base.slice(0, 3)}.${base.slice(3, 6)}.${base.slice(6)} - ${nitCheckDigit(base)}`;
+    const store = await created<Establishment>(
+      await admin.post("/establishments", newEstablishment({ taxId: written })),
+    );
+    expect(store.taxId).toBe(`${base}-${nitCheckDigit(base)}`);
+    const wrong = await expectProblem(
+      await admin.post("/establishments", newEstablishment({ taxId: "800.197.268-5" })),
+      400,
+      "validation-error",
+    );
+    expect(wrong.errors).toEqual([{ path: "/taxId", message: "taxId has a wrong check digit" }]);
+    const garbled = await expectProblem(
+      await admin.post("/establishments", newEstablishment({ taxId: "80x.197" })),
+      400,
+      "validation-error",
+    );
+    expect((garbled.errors as unknown[]).length).toBe(1);
   });
 });

@@ -329,3 +329,30 @@ describe("DELETE /api/v1/products/{id}", () => {
     }
   });
 });
+
+describe("search the way people type", () => {
+  it("q ignores accents, case and punctuation: maracuya finds Maracuyá, nandu finds Ñandú", async () => {
+    const api = await admin();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const maracuya = await created<{ id: string }>(
+      await api.post("/products", newProduct({ name: `Jugo de Maracuyá ${tag}`, category: tag })),
+    );
+    const nandu = await created<{ id: string }>(
+      await api.post("/products", newProduct({ name: `Galletas Ñandú-Max ${tag}`, category: tag })),
+    );
+    const found = async (q: string) =>
+      (
+        (await (await api.get(`/products?category=${tag}&q=${encodeURIComponent(q)}`)).json()) as {
+          data: { id: string }[];
+        }
+      ).data.map((p) => p.id);
+    expect(await found("maracuya")).toEqual([maracuya.id]);
+    expect(await found("MARACUYÁ")).toEqual([maracuya.id]);
+    expect(await found("nandu")).toEqual([nandu.id]);
+    expect(await found("ñandú max")).toEqual([nandu.id]);
+    // A rename is searchable by its new name at once.
+    await api.patch(`/products/${maracuya.id}`, { name: `Néctar de Guanábana ${tag}` });
+    expect(await found("guanabana")).toEqual([maracuya.id]);
+    expect(await found("maracuya")).toEqual([]);
+  });
+});

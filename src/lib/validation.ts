@@ -89,21 +89,21 @@ const checkMessages = {
     en: "Send department and city together",
     es: "Envíe department y city juntos",
   }),
-  unknownDepartment: (f) => ({
-    en: `${f} is not a department of Colombia (DANE DIVIPOLA name or 2-digit code)`,
-    es: `${f} no es un departamento de Colombia (nombre o código de 2 dígitos de la DIVIPOLA del DANE)`,
+  unknownDepartment: (f, { value }) => ({
+    en: `${f}: "${value}" is not a department of Colombia (a DANE DIVIPOLA name or 2-digit code)`,
+    es: `${f}: "${value}" no es un departamento de Colombia (un nombre o código de 2 dígitos de la DIVIPOLA del DANE)`,
   }),
-  unknownCity: (f, params) => ({
-    en: `${f} is not a municipality of ${params.department} (DANE DIVIPOLA name or 5-digit code)`,
-    es: `${f} no es un municipio de ${params.department} (nombre o código de 5 dígitos de la DIVIPOLA del DANE)`,
-  }),
-  unknownPlace: (f) => ({
-    en: `${f} is not a municipality or department of Colombia`,
-    es: `${f} no es un municipio ni un departamento de Colombia`,
+  unknownCity: (f, { value, department }) => ({
+    en: `${f}: "${value}" is not a municipality of ${department} (a DANE DIVIPOLA name or 5-digit code)`,
+    es: `${f}: "${value}" no es un municipio de ${department} (un nombre o código de 5 dígitos de la DIVIPOLA del DANE)`,
   }),
 } satisfies Record<string, (field: string, params: Record<string, string>) => Text>;
 
 export type MessageKey = keyof typeof checkMessages;
+
+/** One of our checks' messages, for an error a handler raises after a lookup. */
+export const checkMessage = (key: MessageKey, field: string, params: Record<string, string> = {}) =>
+  checkMessages[key](field, params);
 
 /** The message of one of our checks: `.regex(pattern, message("phone"))`. */
 export const message = (key: MessageKey): string => key;

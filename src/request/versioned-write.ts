@@ -12,6 +12,7 @@ import {
 import { assertIfMatch, etagFor, ifMatchGuard, lostRace } from "../lib/etag";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
+import { searchKey } from "../lib/search-key";
 import { auditIfChanged, type Changes, diff } from "./audit";
 import { conflictOnUnique } from "./unique-conflict";
 
@@ -28,6 +29,11 @@ export interface Target<T extends VersionedTable = VersionedTable> {
   entityId: string;
   /** The row as the caller may reach it (its id, live, in scope): every statement's WHERE. */
   where: SQL;
+  /**
+   * Columns computed from a patch (a search key from the name): written with it, not part
+   * of the change that is compared and audited.
+   */
+  derived?: (patch: Record<string, unknown>) => Record<string, unknown>;
   /** Unique index (or `table.column`) → request field, for 409s. */
   uniqueFields?: Record<string, string>;
 }
@@ -40,6 +46,10 @@ async function selectTarget<Row>(c: Context, target: Target, columns: SelectedFi
     .where(target.where);
   return row as Row | undefined;
 }
+
+/** The search key of a patch's `name`, for `derived` (src/lib/search-key.ts). */
+export const nameKeyOf = (patch: Record<string, unknown>) =>
+  typeof patch.name === "string" ? { nameKey: searchKey(patch.name) } : {};
 
 /** What a person calls each kind of row, for the 404s. */
 const entityNames = {
@@ -126,7 +136,11 @@ export async function updateVersioned<
   const db = c.var.db;
   const update = db
     .update(target.table as SQLiteTable)
-    .set({ ...u.patch, ...nextVersion(target.table, new Date().toISOString()) })
+    .set({
+      ...u.patch,
+      ...target.derived?.(u.patch),
+      ...nextVersion(target.table, new Date().toISOString()),
+    })
     .where(and(target.where, stillAt(c, target, before.version), u.condition?.holds))
     .returning(u.returning);
   const [updated] = (await db

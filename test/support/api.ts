@@ -39,8 +39,8 @@ export const newEstablishment = (overrides: Record<string, unknown> = {}) => ({
   name: `Tienda ${unique()}`,
   kind: "tienda",
   address: "Calle 10 # 5-20",
-  city: "Bogotá",
-  department: "Cundinamarca",
+  city: "Medellín",
+  department: "Antioquia",
   ...overrides,
 });
 

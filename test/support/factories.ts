@@ -3,6 +3,7 @@ import { chunkRowsForInsert } from "../../src/db/chunk";
 import { createDatabase } from "../../src/db/client";
 import { products } from "../../src/db/schema";
 import { uuidv7 } from "../../src/lib/ids";
+import { searchKey } from "../../src/lib/search-key";
 
 export const db = () => createDatabase(env.DB);
 
@@ -24,7 +25,7 @@ export async function insertProducts(
       price: (sequence * 37) % 5000,
       ...overrides,
     };
-  });
+  }).map((row) => ({ ...row, nameKey: searchKey(row.name) }));
   const [first, ...rest] = chunkRowsForInsert(products, rows).map((chunk) =>
     db().insert(products).values(chunk),
   );

@@ -9,15 +9,32 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { idColumn, nowSql, softDeleted, sqlList, timestamp } from "./columns";
+import { departments, municipalities } from "./places";
 import { portfolios } from "./portfolios";
 import { userOwned } from "./users";
 
+/**
+ * The channels Colombian consumer-goods companies sell through, in Spanish, as ASCII codes
+ * (`drogueria`; the API also reads "Droguería"). Migration 0002 mapped `other` to `otro`.
+ */
 export const establishmentKinds = [
   "tienda",
   "minimercado",
   "supermercado",
+  "mayorista",
   "drogueria",
-  "other",
+  "panaderia",
+  "licorera",
+  "cigarreria",
+  "miscelanea",
+  "ferreteria",
+  "carniceria",
+  "fruver",
+  "restaurante",
+  "cafeteria",
+  "bar",
+  "estacion_de_servicio",
+  "otro",
 ] as const;
 export const establishmentStatuses = ["active", "inactive"] as const;
 
@@ -26,12 +43,17 @@ export const establishments = sqliteTable(
   {
     id: idColumn(),
     name: text("name").notNull(),
+    /** `name` as search compares it (src/lib/search-key.ts). */
+    nameKey: text("name_key").notNull().default(""),
     /** Colombian NIT. */
     taxId: text("tax_id"),
     kind: text("kind", { enum: establishmentKinds }).notNull(),
     address: text("address").notNull(),
+    /** The municipality's DIVIPOLA name and code (null only on rows from before 0002 that matched none). */
     city: text("city").notNull(),
+    cityCode: text("city_code").references(() => municipalities.code),
     department: text("department").notNull(),
+    departmentCode: text("department_code").references(() => departments.code),
     latitude: real("latitude"),
     longitude: real("longitude"),
     phone: text("phone"),
@@ -44,6 +66,8 @@ export const establishments = sqliteTable(
     uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
     index("establishments_city_id_idx").on(t.city, t.id),
     index("establishments_department_idx").on(t.department),
+    index("establishments_city_code_idx").on(t.cityCode),
+    index("establishments_department_code_idx").on(t.departmentCode),
     index("establishments_status_idx").on(t.status),
     index("establishments_portfolio_idx").on(t.portfolioId),
     index("establishments_name_id_idx").on(t.name, t.id),

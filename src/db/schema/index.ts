@@ -1,5 +1,6 @@
 export * from "./establishments";
 export * from "./operations";
+export * from "./places";
 export * from "./portfolios";
 export * from "./products";
 export * from "./sessions";

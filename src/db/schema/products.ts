@@ -11,6 +11,8 @@ export const products = sqliteTable(
     id: idColumn(),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
+    /** `name` as search compares it (src/lib/search-key.ts). */
+    nameKey: text("name_key").notNull().default(""),
     description: text("description"),
     category: text("category").notNull(),
     brand: text("brand"),
@@ -18,7 +20,7 @@ export const products = sqliteTable(
     gtin: text("gtin"),
     imageUrl: text("image_url"),
     unit: text("unit", { enum: productUnits }).notNull(),
-    /** List price in minor units of `currency`. */
+    /** List price in whole units of `currency` (for COP, whole pesos). */
     price: integer("price").notNull(),
     currency: text("currency").notNull().default("COP"),
     status: text("status", { enum: productStatuses }).notNull().default("active"),

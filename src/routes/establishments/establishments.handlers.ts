@@ -4,7 +4,9 @@ import {
   visibleEstablishment,
   visibleEstablishments,
 } from "../../auth/establishment-scope";
+import type { Database } from "../../db/client";
 import { keyset } from "../../db/keyset";
+import { findDepartment, findPlace, inDepartmentNamed, inMunicipalityNamed } from "../../db/places";
 import {
   establishmentSellers,
   establishments,
@@ -18,8 +20,10 @@ import { etagFor, notModified, weakEtagOf } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
-import { ApiError } from "../../lib/problem";
+import { ApiError, type FieldError } from "../../lib/problem";
+import { searchKey } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
+import { checkMessage, describeFieldErrors } from "../../lib/validation";
 import { commitCreate, replayRecorded } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { itemColumns, portfolioColumns } from "../../resources/portfolios";
@@ -35,27 +39,69 @@ import type { Establishment } from "./establishments.schemas";
 
 const notFound = () => noSuch("establishment");
 
-const unknownPortfolio = () =>
-  new ApiError("validation-error", {
-    detail: { en: "The portfolio does not exist", es: "El portafolio no existe" },
-    errors: [
-      {
-        path: "/portfolioId",
-        message: { en: "portfolioId names no portfolio", es: "portfolioId no es un portafolio" },
-      },
-    ],
-  });
+const unknownPortfolio: FieldError = {
+  path: "/portfolioId",
+  message: { en: "portfolioId names no portfolio", es: "portfolioId no es un portafolio" },
+};
+
+/** The DIVIPOLA lookups of a body's department and city, for the checks' round trip. */
+const placeLookups = (db: Database, body: { department?: string; city?: string }) =>
+  [
+    findDepartment(db, body.department ?? ""),
+    findPlace(db, body.department ?? "", body.city ?? ""),
+  ] as const;
+
+type Found<T extends { execute: () => Promise<unknown> }> = Awaited<ReturnType<T["execute"]>>;
+
+/** What is wrong with a body's place: an unknown department, or a city not in it. */
+function placeErrors(
+  body: { department?: string; city?: string },
+  [departments, places]: [
+    Found<ReturnType<typeof findDepartment>>,
+    Found<ReturnType<typeof findPlace>>,
+  ],
+): FieldError[] {
+  if (body.department === undefined || body.city === undefined || places.length > 0) return [];
+  const [department] = departments;
+  return department === undefined
+    ? [
+        {
+          path: "/department",
+          message: checkMessage("unknownDepartment", "department", { value: body.department }),
+        },
+      ]
+    : [
+        {
+          path: "/city",
+          message: checkMessage("unknownCity", "city", {
+            value: body.city,
+            department: department.name,
+          }),
+        },
+      ];
+}
+
+const invalid = (errors: FieldError[]) =>
+  new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   await assertSellerMaySet(c, "create");
   const { userId, role } = c.var.auth;
   const db = c.var.db;
-  if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0) {
+  // One round trip for every check: the place in DIVIPOLA and the portfolio.
+  const [departments, places, portfolio] = await db.batch([
+    ...placeLookups(db, body),
+    livePortfolio(db, body.portfolioId ?? ""),
+  ]);
+  const errors = placeErrors(body, [departments, places]);
+  if (body.portfolioId !== undefined && portfolio.length === 0) errors.push(unknownPortfolio);
+  if (errors.length > 0) {
     const replay = await replayRecorded(c);
     if (replay) return replay;
-    throw unknownPortfolio();
+    throw invalid(errors);
   }
+  const place = places[0]!;
   const now = new Date().toISOString();
   // A seller who adds a store is the one who visits it.
   const sellerIds = role === "seller" ? [userId] : [];
@@ -65,8 +111,10 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     taxId: body.taxId ?? null,
     kind: body.kind,
     address: body.address,
-    city: body.city,
-    department: body.department,
+    city: place.city,
+    cityCode: place.cityCode,
+    department: place.department,
+    departmentCode: place.departmentCode,
     latitude: body.latitude ?? null,
     longitude: body.longitude ?? null,
     phone: body.phone ?? null,
@@ -82,7 +130,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     body: establishment,
     location: `${API_BASE}/establishments/${row.id}`,
     inserts: [
-      db.insert(establishments).values(row),
+      db.insert(establishments).values({ ...row, nameKey: searchKey(row.name) }),
       ...sellerIds.map((sellerId) =>
         db
           .insert(establishmentSellers)
@@ -101,17 +149,20 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     createdAt: establishments.createdAt,
     updatedAt: establishments.updatedAt,
   });
-  const rows = await c.var.db
+  const db = c.var.db;
+  const rows = await db
     .select(establishmentColumns)
     .from(establishments)
     .where(
       and(
         visibleEstablishments(c.var.auth),
-        query.q === undefined ? undefined : contains(establishments.name, query.q),
-        query.city === undefined ? undefined : eq(establishments.city, query.city),
+        query.q === undefined ? undefined : contains(establishments.nameKey, searchKey(query.q)),
+        query.city === undefined
+          ? undefined
+          : inMunicipalityNamed(db, establishments.cityCode, query.city),
         query.department === undefined
           ? undefined
-          : eq(establishments.department, query.department),
+          : inDepartmentNamed(db, establishments.departmentCode, query.department),
         query.status === undefined ? undefined : eq(establishments.status, query.status),
         query.portfolioId === undefined
           ? undefined
@@ -143,16 +194,21 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const patch = c.req.valid("json");
   await assertSellerMaySet(c, "update");
   const db = c.var.db;
-  // One round trip for every check: the establishment (in scope) and the new portfolio.
-  const [[before], portfolio] = await db.batch([
+  // One round trip for every check: the establishment (in scope), its new place in
+  // DIVIPOLA and its new portfolio.
+  const [[before], departments, places, portfolio] = await db.batch([
     findVisible(db, c.var.auth, id),
+    ...placeLookups(db, patch),
     livePortfolio(db, patch.portfolioId ?? ""),
   ]);
   if (!before) throw notFound();
-  if (patch.portfolioId && portfolio.length === 0) throw unknownPortfolio();
+  const errors = placeErrors(patch, [departments, places]);
+  if (patch.portfolioId && portfolio.length === 0) errors.push(unknownPortfolio);
+  if (errors.length > 0) throw invalid(errors);
   const establishment = await updateVersioned(c, establishmentTarget(c.var.auth, id), {
     before,
-    patch,
+    // Department and city come together (the schema says so) and are stored as DANE has them.
+    patch: { ...patch, ...places[0] },
     returning: establishmentColumns,
   });
   return c.json(toEstablishment(establishment), Status.OK);

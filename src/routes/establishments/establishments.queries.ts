@@ -4,10 +4,14 @@ import type { AccessClaims } from "../../auth/tokens";
 import type { Database } from "../../db/client";
 import { establishmentSellers, establishments, portfolios } from "../../db/schema";
 import { liveRow } from "../../db/versions";
-import type { Target } from "../../request/versioned-write";
+import { nameKeyOf, type Target } from "../../request/versioned-write";
 import type { Establishment } from "./establishments.schemas";
 
-const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(establishments);
+const {
+  deletedAt: _deletedAt,
+  nameKey: _nameKey,
+  ...publicColumns
+} = getTableColumns(establishments);
 
 /**
  * Columns of an establishment as returned, with its sellers' ids folded in by a
@@ -21,7 +25,7 @@ export const establishmentColumns = {
     ),
 };
 
-type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt"> & {
+type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt" | "nameKey"> & {
   sellerIds: string;
 };
 
@@ -54,5 +58,6 @@ export const establishmentTarget = (
   entityType: "establishment",
   entityId: id,
   where: visibleEstablishment(auth, id),
+  derived: nameKeyOf,
   uniqueFields: { "establishments.tax_id": "taxId" },
 });

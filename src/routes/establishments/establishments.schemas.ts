@@ -4,14 +4,35 @@ import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
+import { message } from "../../lib/validation";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
   "Sellers only reach establishments on their route; any other id is a 404.";
 
+export const EstablishmentKindSchema = z.enum(establishmentKinds).openapi("EstablishmentKind", {
+  description:
+    "The sales channel, as the codes Colombian consumer-goods companies use (Spanish, without accents; `Droguería` is read as `drogueria`).",
+});
+
 export const EstablishmentSchema = createSelectSchema(establishments, timestamps())
-  .omit({ deletedAt: true })
+  .omit({ deletedAt: true, nameKey: true })
   .extend({
+    department: z
+      .string()
+      .openapi({ description: "DANE's name of the department.", example: "Antioquia" }),
+    departmentCode: z.string().nullable().openapi({
+      description:
+        "DIVIPOLA code of the department (2 digits). Null only on a store recorded before places were validated whose place matched none.",
+      example: "05",
+    }),
+    city: z
+      .string()
+      .openapi({ description: "DANE's name of the municipality.", example: "Medellín" }),
+    cityCode: z.string().nullable().openapi({
+      description: "DIVIPOLA code of the municipality (5 digits); null as for departmentCode.",
+      example: "05001",
+    }),
     sellerIds: z
       .array(z.string())
       .openapi({ description: "Sellers with this establishment on their route." }),
@@ -22,13 +43,38 @@ export type Establishment = z.infer<typeof EstablishmentSchema>;
 const latitude = () => z.number().min(-90).max(90);
 const longitude = () => z.number().min(-180).max(180);
 
+/** A kind as people write it: "Droguería", "drogueria", "Estación de servicio". */
+const kind = () =>
+  z
+    .preprocess(
+      (value) =>
+        typeof value === "string"
+          ? value
+              .normalize("NFD")
+              .replace(/\p{M}/gu, "")
+              .trim()
+              .toLowerCase()
+              .replace(/[\s-]+/g, "_")
+          : value,
+      EstablishmentKindSchema,
+    )
+    .openapi({ ...EstablishmentKindSchema.meta(), type: "string" });
+
 const fields = {
   name: text(150),
   taxId: nit(),
-  kind: z.enum(establishmentKinds),
+  kind: kind(),
   address: text(200),
-  city: text(80),
-  department: text(80),
+  city: text(80).openapi({
+    description:
+      "The municipality: DANE's DIVIPOLA code (`05001`) or its name written any way (`Medellín`, `medellin`, `MEDELLIN`). Must be in `department`; stored with DANE's name and code.",
+    example: "Medellín",
+  }),
+  department: text(80).openapi({
+    description:
+      "The department: DIVIPOLA code (`05`) or its name written any way (`Antioquia`, `antioquia`).",
+    example: "Antioquia",
+  }),
   latitude: latitude(),
   longitude: longitude(),
   phone: phone(),
@@ -50,10 +96,7 @@ export const CreateEstablishmentSchema = z
     portfolioId: fields.portfolioId.optional(),
     status: fields.status.default("active"),
   })
-  .refine(coordinatesTogether, {
-    message: "Send latitude and longitude together",
-    path: ["longitude"],
-  })
+  .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
   .openapi("CreateEstablishment");
 
 export const UpdateEstablishmentSchema = patchBody({
@@ -64,9 +107,10 @@ export const UpdateEstablishmentSchema = patchBody({
   phone: fields.phone.nullable(),
   portfolioId: fields.portfolioId.nullable(),
 })
-  .refine(coordinatesTogether, {
-    message: "Send latitude and longitude together",
-    path: ["longitude"],
+  .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
+  .refine((body) => (body.city === undefined) === (body.department === undefined), {
+    message: message("placeTogether"),
+    path: ["city"],
   })
   .openapi("UpdateEstablishment");
 
@@ -74,9 +118,16 @@ export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
   "name",
 ).extend({
-  q: searchText("name"),
-  city: z.string().min(1).max(80).optional(),
-  department: z.string().min(1).max(80).optional(),
+  q: searchText("name").openapi({
+    description:
+      'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").',
+  }),
+  city: z.string().min(1).max(80).optional().openapi({
+    description: "A municipality: DIVIPOLA code or any spelling of its name (`medellin`).",
+  }),
+  department: z.string().min(1).max(80).optional().openapi({
+    description: "A department: DIVIPOLA code or any spelling of its name (`antioquia`).",
+  }),
   status: z.enum(establishmentStatuses).optional(),
   portfolioId: id().optional(),
   sellerId: id().optional().openapi({ description: "Only on this seller's route." }),

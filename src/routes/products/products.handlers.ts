@@ -8,6 +8,7 @@ import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
+import { searchKey } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
@@ -41,7 +42,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     target: productTarget(product.id),
     body: product,
     location: `${API_BASE}/products/${product.id}`,
-    inserts: [c.var.db.insert(products).values(product)],
+    inserts: [c.var.db.insert(products).values({ ...product, nameKey: searchKey(product.name) })],
     audited: { sku: product.sku, name: product.name, price: product.price },
   });
 };
@@ -62,7 +63,9 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     .where(
       and(
         isLive(products),
-        q === undefined ? undefined : or(contains(products.name, q), contains(products.sku, q)),
+        q === undefined
+          ? undefined
+          : or(contains(products.nameKey, searchKey(q)), contains(products.sku, q)),
         category === undefined ? undefined : eq(products.category, category),
         status === undefined ? undefined : eq(products.status, status),
         gtin === undefined ? undefined : eq(products.gtin, gtin),

@@ -2,11 +2,14 @@ import { getTableColumns } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { liveRow } from "../../db/versions";
-import type { Target } from "../../request/versioned-write";
+import { nameKeyOf, type Target } from "../../request/versioned-write";
 import type { Product } from "./products.schemas";
 
-/** Columns a product is returned with (deletedAt is internal: deleted products are 404). */
-const { deletedAt: _deletedAt, ...publicColumns } = getTableColumns(products);
+/**
+ * Columns a product is returned with: deletedAt is internal (deleted products are 404),
+ * nameKey is how search reads the name.
+ */
+const { deletedAt: _deletedAt, nameKey: _nameKey, ...publicColumns } = getTableColumns(products);
 export const productColumns = publicColumns;
 
 export async function findProduct(db: Database, id: string): Promise<Product | undefined> {
@@ -20,5 +23,6 @@ export const productTarget = (id: string): Target<typeof products> => ({
   entityType: "product",
   entityId: id,
   where: liveRow(products, id),
+  derived: nameKeyOf,
   uniqueFields: { "products.sku": "sku", "products.gtin": "gtin" },
 });

@@ -16,7 +16,7 @@ import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
 
 export const ProductSchema = createSelectSchema(products, timestamps())
-  .omit({ deletedAt: true })
+  .omit({ deletedAt: true, nameKey: true })
   .openapi("Product");
 export type Product = z.infer<typeof ProductSchema>;
 
