@@ -3,9 +3,17 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { documentConfig } from "../../src/lib/openapi";
 
+const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
+
+const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+  (["get", "put", "post", "delete", "patch"] as const).flatMap((method) => {
+    const operation = item?.[method];
+    return operation ? [{ key: `${method.toUpperCase()} ${path}`, operation }] : [];
+  }),
+);
+
 describe("OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
-    const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
     const validator = new Validator();
     const result = await validator.validate(JSON.parse(JSON.stringify(document)));
     expect(result.errors ?? []).toEqual([]);
@@ -19,5 +27,25 @@ describe("OpenAPI document", () => {
         .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], document);
       expect(target, ref).toBeDefined();
     }
+  });
+});
+
+describe("operationId", () => {
+  it("every operation has one, camelCase, and no two operations share it", () => {
+    const ids = operations.map(({ key, operation }) => {
+      expect(operation.operationId, key).toMatch(/^[a-z]+(?:[A-Z][a-z]*)*$/);
+      return operation.operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("the standard operations of a resource read like the domain", () => {
+    const idOf = (key: string) => operations.find((o) => o.key === key)?.operation.operationId;
+    expect(idOf("POST /api/v1/products")).toBe("createProduct");
+    expect(idOf("GET /api/v1/products")).toBe("listProducts");
+    expect(idOf("GET /api/v1/products/{id}")).toBe("getProduct");
+    expect(idOf("PATCH /api/v1/products/{id}")).toBe("updateProduct");
+    expect(idOf("DELETE /api/v1/products/{id}")).toBe("deleteProduct");
+    expect(idOf("GET /api/v1/establishments/{id}/portfolio")).toBe("getCarriedPortfolio");
   });
 });

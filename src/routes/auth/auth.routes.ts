@@ -18,6 +18,7 @@ const tags = ["Auth"];
 export const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
   tags,
   summary: "Sign in with email and password",
   description:
@@ -36,6 +37,7 @@ export const login = createRoute({
 export const refresh = createRoute({
   method: "post",
   path: "/auth/refresh",
+  operationId: "refreshTokens",
   tags,
   summary: "Exchange a refresh token for a new token pair",
   description:
@@ -51,6 +53,7 @@ export const refresh = createRoute({
 export const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags,
   summary: "Sign out this session",
   description:
@@ -66,6 +69,7 @@ export const logout = createRoute({
 export const logoutAll = protectedRoute(ALL_ROLES, {
   method: "post",
   path: "/auth/logout-all",
+  operationId: "logoutEverywhere",
   tags,
   summary: "Sign out of every session",
   responses: { [Status.NO_CONTENT]: { description: "Every session of the caller revoked" } },
@@ -74,6 +78,7 @@ export const logoutAll = protectedRoute(ALL_ROLES, {
 export const me = protectedRoute(ALL_ROLES, {
   method: "get",
   path: "/auth/me",
+  operationId: "getCurrentUser",
   tags,
   summary: "The signed-in user",
   request: { headers: IfNoneMatchHeaderSchema },
@@ -90,6 +95,7 @@ export const me = protectedRoute(ALL_ROLES, {
 export const changePassword = protectedRoute(ALL_ROLES, {
   method: "post",
   path: "/auth/password",
+  operationId: "changePassword",
   tags,
   summary: "Change your password",
   description:

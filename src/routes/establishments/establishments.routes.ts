@@ -46,6 +46,7 @@ export const remove = establishments.remove(["admin"], {
 export const carriedPortfolio = protectedRoute(ALL_ROLES, {
   ...readOperation("portfolio and its items", idParam("establishment"), CarriedPortfolioSchema),
   path: "/establishments/{id}/portfolio",
+  operationId: "getCarriedPortfolio",
   tags: ["Establishments"],
   summary: "The portfolio an establishment carries, with all its items",
   description: `What a seller loads before a visit, in one response. ${SCOPE_NOTE} 404 when it carries none.`,

@@ -7,6 +7,7 @@ import { HealthSchema, ReadinessSchema } from "./health.schemas";
 export const liveness = createRoute({
   method: "get",
   path: "/health",
+  operationId: "checkLiveness",
   tags: ["Health"],
   summary: "Liveness: the Worker runs",
   description: "Public. Touches no storage, so it answers even when D1 or KV are down.",
@@ -21,6 +22,7 @@ export const liveness = createRoute({
 export const readiness = createRoute({
   method: "get",
   path: "/health/ready",
+  operationId: "checkReadiness",
   tags: ["Health"],
   summary: "Readiness: D1 and KV answer",
   description: "Public. 503 problem naming the dependency that did not answer.",

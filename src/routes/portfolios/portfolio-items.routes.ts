@@ -15,6 +15,7 @@ const params = pathIds({ id: "portfolio", productId: "product" });
 export const listItems = protectedRoute(ALL_ROLES, {
   ...heldListOperation("items", idParam("portfolio"), ItemListQuerySchema, PortfolioItemPageSchema),
   path: "/portfolios/{id}/items",
+  operationId: "listPortfolioItems",
   tags,
   summary: "A portfolio's items, in order",
   description:
@@ -25,6 +26,7 @@ export const listItems = protectedRoute(ALL_ROLES, {
 export const putItem = protectedRoute(["admin"], {
   method: "put",
   path: "/portfolios/{id}/items/{productId}",
+  operationId: "putPortfolioItem",
   tags,
   summary: "Add a product to a portfolio, or change its price or position",
   description:
@@ -54,6 +56,7 @@ export const putItem = protectedRoute(["admin"], {
 export const removeItem = protectedRoute(["admin"], {
   ...deleteOperation(params, "Removed"),
   path: "/portfolios/{id}/items/{productId}",
+  operationId: "removePortfolioItem",
   tags,
   summary: "Remove a product from a portfolio",
 });

@@ -6,6 +6,7 @@ import { JwksSchema } from "./well-known.schemas";
 export const jwks = createRoute({
   method: "get",
   path: "/.well-known/jwks.json",
+  operationId: "getJwks",
   tags: ["Auth"],
   summary: "Public keys that verify access tokens",
   description: "Public. The current key and any earlier ones still valid during a rotation.",
