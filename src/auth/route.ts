@@ -8,6 +8,16 @@ import { authenticate, requireRole } from "./middleware";
 export const ALL_ROLES = userRoles;
 
 /**
+ * A route anyone may call. `security: []` says so in the document, so a reader knows it is
+ * public by design and a generated client sends no token.
+ */
+export function publicRoute<const R extends Omit<RouteConfig, "security" | "middleware">>(
+  config: R,
+) {
+  return createRoute({ ...config, security: [] });
+}
+
+/**
  * An authenticated route: bearer security in the document, the roles that may call it
  * in its description and in `x-roles`, 401/403 responses, and the middleware that
  * enforces all of it — one definition, so the document and the behaviour cannot differ.

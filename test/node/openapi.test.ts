@@ -49,3 +49,25 @@ describe("operationId", () => {
     expect(idOf("GET /api/v1/establishments/{id}/portfolio")).toBe("getCarriedPortfolio");
   });
 });
+
+describe("security", () => {
+  it("public operations say `security: []`; every other one requires the bearer token", () => {
+    const publicOperations = operations
+      .filter(({ operation }) => operation.security?.length === 0)
+      .map(({ key }) => key);
+    expect(publicOperations.sort()).toEqual(
+      [
+        "GET /api/v1/health",
+        "GET /api/v1/health/ready",
+        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/refresh",
+        "POST /api/v1/auth/logout",
+        "GET /.well-known/jwks.json",
+      ].sort(),
+    );
+    for (const { key, operation } of operations) {
+      if (operation.security?.length === 0) continue;
+      expect(operation.security, key).toEqual([{ bearerAuth: [] }]);
+    }
+  });
+});

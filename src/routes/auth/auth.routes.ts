@@ -1,5 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
-import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { ALL_ROLES, protectedRoute, publicRoute } from "../../auth/route";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { etagHeader, jsonBody, jsonContent } from "../../lib/openapi";
@@ -15,7 +14,7 @@ import {
 
 const tags = ["Auth"];
 
-export const login = createRoute({
+export const login = publicRoute({
   method: "post",
   path: "/auth/login",
   operationId: "login",
@@ -34,7 +33,7 @@ export const login = createRoute({
   },
 });
 
-export const refresh = createRoute({
+export const refresh = publicRoute({
   method: "post",
   path: "/auth/refresh",
   operationId: "refreshTokens",
@@ -50,7 +49,7 @@ export const refresh = createRoute({
   },
 });
 
-export const logout = createRoute({
+export const logout = publicRoute({
   method: "post",
   path: "/auth/logout",
   operationId: "logout",

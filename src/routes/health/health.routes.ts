@@ -1,10 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
+import { publicRoute } from "../../auth/route";
 import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
 import { problemResponses } from "../../lib/problem";
 import { HealthSchema, ReadinessSchema } from "./health.schemas";
 
-export const liveness = createRoute({
+export const liveness = publicRoute({
   method: "get",
   path: "/health",
   operationId: "checkLiveness",
@@ -19,7 +19,7 @@ export const liveness = createRoute({
   },
 });
 
-export const readiness = createRoute({
+export const readiness = publicRoute({
   method: "get",
   path: "/health/ready",
   operationId: "checkReadiness",

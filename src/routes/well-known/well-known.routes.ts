@@ -1,9 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
+import { publicRoute } from "../../auth/route";
 import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
 import { JwksSchema } from "./well-known.schemas";
 
-export const jwks = createRoute({
+export const jwks = publicRoute({
   method: "get",
   path: "/.well-known/jwks.json",
   operationId: "getJwks",
