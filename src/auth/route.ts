@@ -3,24 +3,32 @@ import { type UserRole, userRoles } from "../db/schema";
 import * as Status from "../lib/http-status";
 import { BEARER_AUTH } from "../lib/openapi";
 import { problemResponses } from "../lib/problem";
+import { sharedResponses, type Touches } from "../lib/shared-responses";
 import { authenticate, requireRole } from "./middleware";
 
 export const ALL_ROLES = userRoles;
 
 /**
  * A route anyone may call. `security: []` says so in the document, so a reader knows it is
- * public by design and a generated client sends no token.
+ * public by design and a generated client sends no token. Whether it touches D1 or KV
+ * decides whether an outage of theirs can answer it (503).
  */
 export function publicRoute<const R extends Omit<RouteConfig, "security" | "middleware">>(
   config: R,
+  touches: Touches,
 ) {
-  return createRoute({ ...config, security: [] });
+  return createRoute({
+    ...config,
+    security: [],
+    responses: { ...config.responses, ...sharedResponses(config.request, touches) },
+  });
 }
 
 /**
  * An authenticated route: bearer security in the document, the roles that may call it
  * in its description and in `x-roles`, 401/403 responses, and the middleware that
  * enforces all of it — one definition, so the document and the behaviour cannot differ.
+ * Authentication reads the session on D1, so every such route can meet an outage (503).
  */
 export function protectedRoute<const R extends Omit<RouteConfig, "security" | "middleware">>(
   roles: readonly UserRole[],
@@ -36,6 +44,7 @@ export function protectedRoute<const R extends Omit<RouteConfig, "security" | "m
     responses: {
       ...config.responses,
       ...problemResponses(Status.UNAUTHORIZED, Status.FORBIDDEN),
+      ...sharedResponses(config.request, { storage: true }),
     },
   });
 }

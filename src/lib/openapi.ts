@@ -82,3 +82,12 @@ export const locationHeader = {
 
 /** A required JSON request body (without `required`, a missing Content-Type skips validation). */
 export const jsonBody = <T>(schema: T) => ({ required: true, content: jsonContent(schema) });
+
+/**
+ * A JSON request body the route also takes absent: with no body (and no Content-Type) the
+ * handler reads `{}`, so the schema must accept an empty object.
+ */
+export const optionalJsonBody = <T>(schema: T) => ({
+  required: false,
+  content: jsonContent(schema),
+});

@@ -71,3 +71,32 @@ describe("security", () => {
     }
   });
 });
+
+describe("responses the app gives any route (src/lib/shared-responses.ts)", () => {
+  const has = (operation: (typeof operations)[number]["operation"], ...statuses: string[]) =>
+    statuses.every((status) => status in (operation.responses ?? {}));
+  const parameters = (operation: (typeof operations)[number]["operation"]) =>
+    (operation.parameters ?? []) as { name: string; in: string }[];
+
+  it("an operation with a body documents 400, 413 and 415", () => {
+    for (const { key, operation } of operations.filter((o) => o.operation.requestBody)) {
+      expect(has(operation, "400", "413", "415"), key).toBe(true);
+    }
+  });
+
+  it("a path parameter means 400; If-Match means 412; If-None-Match means 304", () => {
+    for (const { key, operation } of operations) {
+      const names = parameters(operation).map((p) => `${p.in}:${p.name.toLowerCase()}`);
+      if (names.some((name) => name.startsWith("path:")))
+        expect(has(operation, "400"), key).toBe(true);
+      if (names.includes("header:if-match")) expect(has(operation, "412"), key).toBe(true);
+      if (names.includes("header:if-none-match")) expect(has(operation, "304"), key).toBe(true);
+      if (names.includes("header:idempotency-key")) expect(has(operation, "422"), key).toBe(true);
+    }
+  });
+
+  it("every operation that touches D1 or KV documents 503: all but liveness and the JWKS", () => {
+    const without = operations.filter(({ operation }) => !has(operation, "503")).map((o) => o.key);
+    expect(without.sort()).toEqual(["GET /.well-known/jwks.json", "GET /api/v1/health"]);
+  });
+});

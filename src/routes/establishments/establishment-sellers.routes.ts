@@ -32,7 +32,7 @@ export const assignSeller = protectedRoute(["admin"], {
   request: { params, headers: IfMatchHeaderSchema },
   responses: {
     [Status.NO_CONTENT]: { description: "Assigned (or already was)" },
-    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT, Status.PRECONDITION_FAILED),
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
 

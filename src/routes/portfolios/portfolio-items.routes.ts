@@ -2,7 +2,7 @@ import { ALL_ROLES, protectedRoute } from "../../auth/route";
 import { IfMatchHeaderSchema } from "../../lib/etag";
 import { idParam, pathIds } from "../../lib/fields";
 import * as Status from "../../lib/http-status";
-import { etagHeader, jsonBody, jsonContent, locationHeader } from "../../lib/openapi";
+import { etagHeader, jsonContent, locationHeader, optionalJsonBody } from "../../lib/openapi";
 import { deleteOperation, heldListOperation } from "../../lib/operations";
 import { problemResponses } from "../../lib/problem";
 import { PortfolioItemSchema } from "../../resources/portfolios";
@@ -30,9 +30,10 @@ export const putItem = protectedRoute(["admin"], {
   tags,
   summary: "Add a product to a portfolio, or change its price or position",
   description:
-    "201 when added, 200 when updated; each bumps the portfolio's version. Unknown portfolio " +
-    "or product → 404; an inactive product → 409.",
-  request: { params, headers: IfMatchHeaderSchema, body: jsonBody(PutItemSchema) },
+    "201 when added, 200 when updated; each bumps the portfolio's version. The body is " +
+    "optional: without one, a new item goes last at the list price and an existing one is " +
+    "left as it is. Unknown portfolio or product → 404; an inactive product → 409.",
+  request: { params, headers: IfMatchHeaderSchema, body: optionalJsonBody(PutItemSchema) },
   responses: {
     [Status.OK]: {
       description: "Updated",
@@ -44,12 +45,7 @@ export const putItem = protectedRoute(["admin"], {
       headers: { ...locationHeader, ...etagHeader },
       content: jsonContent(PortfolioItemSchema),
     },
-    ...problemResponses(
-      Status.BAD_REQUEST,
-      Status.NOT_FOUND,
-      Status.CONFLICT,
-      Status.PRECONDITION_FAILED,
-    ),
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
 
