@@ -3,7 +3,7 @@ import { type UserRole, userRoles } from "../db/schema";
 import * as Status from "../lib/http-status";
 import { BEARER_AUTH } from "../lib/openapi";
 import { problemResponses } from "../lib/problem";
-import { sharedResponses, type Touches } from "../lib/shared-responses";
+import { appContract, type Touches } from "../lib/route-contract";
 import { authenticate, requireRole } from "./middleware";
 
 export const ALL_ROLES = userRoles;
@@ -17,11 +17,7 @@ export function publicRoute<const R extends Omit<RouteConfig, "security" | "midd
   config: R,
   touches: Touches,
 ) {
-  return createRoute({
-    ...config,
-    security: [],
-    responses: { ...config.responses, ...sharedResponses(config.request, touches) },
-  });
+  return createRoute({ ...config, security: [], ...appContract(config, touches) });
 }
 
 /**
@@ -35,16 +31,16 @@ export function protectedRoute<const R extends Omit<RouteConfig, "security" | "m
   config: R,
 ) {
   const who = roles.length === userRoles.length ? "any authenticated user" : roles.join(", ");
+  const responses = {
+    ...config.responses,
+    ...problemResponses(Status.UNAUTHORIZED, Status.FORBIDDEN),
+  };
   return createRoute({
     ...config,
     description: [config.description, `**Roles:** ${who}.`].filter(Boolean).join("\n\n"),
     security: [{ [BEARER_AUTH]: [] }],
     "x-roles": [...roles],
     middleware: [authenticate, requireRole(roles)] as const,
-    responses: {
-      ...config.responses,
-      ...problemResponses(Status.UNAUTHORIZED, Status.FORBIDDEN),
-      ...sharedResponses(config.request, { storage: true }),
-    },
+    ...appContract({ ...config, responses }, { storage: true }),
   });
 }

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { IfMatchHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
 import * as Status from "./http-status";
 import { IdempotencyKeyHeaderSchema } from "./idempotency-key";
-import { etagHeader, jsonBody, jsonContent, locationHeader } from "./openapi";
+import { etagHeader, jsonBody, jsonContent, locationHeader, replayedHeader } from "./openapi";
 import { problemResponses } from "./problem";
 
 /**
@@ -21,8 +21,8 @@ export const createOperation = <B extends Schema, R extends Schema>(body: B, res
   request: { headers: IdempotencyKeyHeaderSchema, body: jsonBody(body) },
   responses: {
     [Status.CREATED]: {
-      description: "Created",
-      headers: { ...locationHeader, ...etagHeader },
+      description: "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)",
+      headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
       content: jsonContent(resource),
     },
     ...problemResponses(Status.CONFLICT),
@@ -62,13 +62,14 @@ export const readOperation = <P extends Params, R extends Schema>(
   noun: string,
   params: P,
   resource: R,
+  etag: Record<"ETag", { $ref: string }> = etagHeader,
 ) => ({
   method: "get" as const,
   request: { params, headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
       description: `The ${noun}`,
-      headers: etagHeader,
+      headers: etag,
       content: jsonContent(resource),
     },
     ...problemResponses(Status.NOT_FOUND),

@@ -72,11 +72,15 @@ describe("security", () => {
   });
 });
 
-describe("responses the app gives any route (src/lib/shared-responses.ts)", () => {
+describe("responses the app gives any route (src/lib/route-contract.ts)", () => {
   const has = (operation: (typeof operations)[number]["operation"], ...statuses: string[]) =>
     statuses.every((status) => status in (operation.responses ?? {}));
   const parameters = (operation: (typeof operations)[number]["operation"]) =>
-    (operation.parameters ?? []) as { name: string; in: string }[];
+    (operation.parameters ?? []).map((parameter) =>
+      "$ref" in parameter
+        ? document.components?.parameters?.[parameter.$ref.split("/").pop()!]
+        : parameter,
+    ) as { name: string; in: string }[];
 
   it("an operation with a body documents 400, 413 and 415", () => {
     for (const { key, operation } of operations.filter((o) => o.operation.requestBody)) {
@@ -98,5 +102,38 @@ describe("responses the app gives any route (src/lib/shared-responses.ts)", () =
   it("every operation that touches D1 or KV documents 503: all but liveness and the JWKS", () => {
     const without = operations.filter(({ operation }) => !has(operation, "503")).map((o) => o.key);
     expect(without.sort()).toEqual(["GET /.well-known/jwks.json", "GET /api/v1/health"]);
+  });
+});
+
+describe("headers", () => {
+  const components = document.components ?? {};
+  const headersOf = (name: string) =>
+    Object.keys((components.responses?.[name] as { headers?: object })?.headers ?? {});
+
+  it("problems carry X-Request-Id; 401 WWW-Authenticate; 429 and 503 Retry-After; 412 ETag", () => {
+    for (const name of Object.keys(components.responses ?? {})) {
+      expect(headersOf(name), name).toContain("X-Request-Id");
+    }
+    expect(headersOf("Unauthorized")).toContain("WWW-Authenticate");
+    expect(headersOf("RateLimited")).toContain("Retry-After");
+    expect(headersOf("ServiceUnavailable")).toContain("Retry-After");
+    expect(headersOf("PreconditionFailed")).toContain("ETag");
+  });
+
+  it("a 201 carries Location and ETag; an idempotent create says when it is a replay", () => {
+    for (const { key, operation } of operations) {
+      const created = operation.responses?.["201"] as { headers?: object } | undefined;
+      if (!created) continue;
+      const headers = Object.keys(created.headers ?? {});
+      expect(headers, key).toEqual(expect.arrayContaining(["Location", "ETag", "X-Request-Id"]));
+      if (key.startsWith("POST ")) expect(headers, key).toContain("Idempotent-Replayed");
+    }
+  });
+
+  it("no description renders part of itself as HTML (a tag such as `<n>` outside backticks)", () => {
+    const descriptions = JSON.stringify(document).matchAll(/"description":"((?:[^"\\]|\\.)*)"/g);
+    for (const [, text] of descriptions) {
+      expect(text!.replace(/`[^`]*`/g, ""), text).not.toMatch(/<[a-z/!]/i);
+    }
   });
 });

@@ -1,10 +1,32 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { BODY_GUARD_STATUSES } from "./body-guards";
 import * as Status from "./http-status";
-import { etagHeader } from "./openapi";
+import {
+  bookmarkHeader,
+  bookmarkParameter,
+  etagHeader,
+  requestIdHeader,
+  requestIdParameter,
+} from "./openapi";
 import { type ProblemStatus, problemResponses } from "./problem";
 
 type Request = NonNullable<RouteConfig["request"]>;
+type Responses = RouteConfig["responses"];
+type Response = Responses[string];
+
+/** The part of a route its contract is derived from. */
+interface Contracted {
+  method: string;
+  request?: Request;
+  responses: Responses;
+}
+
+/** The ETag header a documented response declares (a reference to a header component). */
+function etagOf(response: Response | undefined): { $ref: string } | undefined {
+  if (response === undefined || "$ref" in response) return undefined;
+  const etag = response.headers instanceof z.ZodObject ? undefined : response.headers?.ETag;
+  return typeof etag?.$ref === "string" ? { $ref: etag.$ref } : undefined;
+}
 
 /** The header names a route reads, lower-cased as Hono validates them. */
 function headerNames(headers: Request["headers"]): string[] {
@@ -53,7 +75,8 @@ export interface Touches {
  * - 503 when it touches D1 or KV (the error handler maps their outages), and 500, the bug
  *   any route may have.
  */
-export function sharedResponses(request: RouteConfig["request"], touches: Touches) {
+function sharedResponses(config: Contracted, touches: Touches) {
+  const { request } = config;
   const headers = new Set(headerNames(request?.headers));
   const problems: ProblemStatus[] = [];
   if (request !== undefined && validates(request)) problems.push(Status.BAD_REQUEST);
@@ -66,9 +89,48 @@ export function sharedResponses(request: RouteConfig["request"], touches: Touche
     ...(headers.has("if-none-match") && {
       [Status.NOT_MODIFIED]: {
         description: "Unchanged since the If-None-Match ETag: no body",
-        headers: etagHeader,
+        // The same tag as the full answer carries.
+        headers: { ETag: etagOf(config.responses[Status.OK]) ?? etagHeader.ETag },
       },
     }),
     ...problemResponses(...problems),
+  };
+}
+
+/**
+ * The headers the app's middleware puts on every answer: X-Request-Id, and the D1
+ * session's bookmark where D1 is used. Problem responses are components that carry
+ * their own.
+ */
+function withAppHeaders<R extends Responses>(responses: R, touches: Touches): R {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      "$ref" in response
+        ? response
+        : {
+            ...response,
+            headers: {
+              ...requestIdHeader,
+              ...(touches.storage && bookmarkHeader),
+              ...response.headers,
+            },
+          },
+    ]),
+  ) as R;
+}
+
+/**
+ * What the app adds to a route's contract: the request headers its middleware reads
+ * (X-Request-Id; x-d1-bookmark on reads), the answers it gives, and the headers it sets.
+ */
+export function appContract<C extends Contracted>(config: C, touches: Touches) {
+  const reads = config.method === "get" && touches.storage;
+  return {
+    parameters: [requestIdParameter, ...(reads ? [bookmarkParameter] : [])],
+    responses: withAppHeaders(
+      { ...config.responses, ...sharedResponses(config, touches) },
+      touches,
+    ),
   };
 }
