@@ -9,6 +9,13 @@ import { ApiError } from "./problem";
  */
 export const etagFor = (version: number) => `"${version}"`;
 
+/** A resource's `version` as the document states it. */
+export const resourceVersion = () =>
+  z.number().int().min(1).openapi({
+    description: "1 when created, +1 on every change; the ETag is this number, quoted.",
+    example: 3,
+  });
+
 const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
 
 /**

@@ -59,7 +59,12 @@ export const ProblemSchema = z
       .enum((Object.keys(problemKinds) as ProblemKind[]).map(problemType) as [string, ...string[]])
       .openapi({ description: "Stable identifier of the kind of problem." }),
     title: z.string(),
-    status: z.number().int().openapi({ description: "Equals the HTTP status." }),
+    status: z.number().int().openapi({
+      description: "Equals the HTTP status.",
+      minimum: 400,
+      maximum: 599,
+      example: 404,
+    }),
     detail: z.string().optional(),
     instance: z.string().openapi({ description: "The request path.", example: "/api/v1/products" }),
     requestId: z.string().openapi({ description: "Same as the X-Request-Id response header." }),
@@ -68,7 +73,7 @@ export const ProblemSchema = z
       .number()
       .int()
       .optional()
-      .openapi({ description: "On 412: the resource's current version." }),
+      .openapi({ description: "On 412: the resource's current version.", minimum: 1, example: 4 }),
   })
   .openapi("Problem", {
     description: `RFC 9457 problem details. Kinds: ${Object.entries(problemKinds)

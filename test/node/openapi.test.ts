@@ -1,6 +1,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../src/auth/passwords";
 import { documentConfig } from "../../src/lib/openapi";
 
 const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
@@ -135,5 +136,59 @@ describe("headers", () => {
     for (const [, text] of descriptions) {
       expect(text!.replace(/`[^`]*`/g, ""), text).not.toMatch(/<[a-z/!]/i);
     }
+  });
+});
+
+describe("schemas", () => {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const propertiesOf = (name: string) =>
+    (schemas[name]?.properties ?? {}) as Record<string, Record<string, unknown>>;
+
+  it("shared enums are named components, and none carries a default that belongs to one field", () => {
+    for (const name of [
+      "UserRole",
+      "UserStatus",
+      "ProductUnit",
+      "ProductStatus",
+      "EstablishmentStatus",
+      "PortfolioStatus",
+    ]) {
+      expect(schemas[name]?.enum, name).toBeDefined();
+      expect(schemas[name]?.default, name).toBeUndefined();
+    }
+    expect(JSON.stringify(schemas.CreateProduct)).toContain('"default":"active"');
+  });
+
+  it("no integer states JavaScript's whole safe range (a docs UI would show it as the example)", () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(text).not.toContain(String(2 ** 47));
+  });
+
+  it("prices are int64 and say what unit they are in", () => {
+    const price = propertiesOf("Product").price!;
+    expect(price).toMatchObject({ type: "integer", format: "int64", minimum: 0 });
+    expect(price.description).toMatch(/whole Colombian pesos/);
+  });
+
+  it("password limits are in the schema, from the policy", () => {
+    for (const [schema, field] of [
+      ["CreateUser", "password"],
+      ["ChangePassword", "newPassword"],
+    ] as const) {
+      expect(propertiesOf(schema)[field], `${schema}.${field}`).toMatchObject({
+        minLength: PASSWORD_MIN_LENGTH,
+        maxLength: PASSWORD_MAX_LENGTH,
+      });
+    }
+  });
+
+  it("CarriedPortfolio is one object (an allOf renders as 'any & object' in docs UIs)", () => {
+    expect(schemas.CarriedPortfolio).toMatchObject({ type: "object" });
+    expect(schemas.CarriedPortfolio?.allOf).toBeUndefined();
+    expect(Object.keys(propertiesOf("CarriedPortfolio"))).toEqual([
+      ...Object.keys(propertiesOf("Portfolio")),
+      "items",
+    ]);
   });
 });

@@ -1,15 +1,24 @@
 import { z } from "@hono/zod-openapi";
 import { establishmentKinds, establishmentStatuses, establishments } from "../../db/schema";
+import { resourceVersion } from "../../lib/etag";
 import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
+import { EstablishmentStatusSchema, withDefault } from "../../resources/enums";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
   "Sellers only reach establishments on their route; any other id is a 404.";
 
-export const EstablishmentSchema = createSelectSchema(establishments, timestamps())
+export const EstablishmentSchema = createSelectSchema(establishments, {
+  ...timestamps(),
+  // REAL columns: without these, the document would state a double's whole range.
+  latitude: () => z.number().min(-90).max(90).openapi({ example: 6.2447 }),
+  longitude: () => z.number().min(-180).max(180).openapi({ example: -75.5906 }),
+  status: EstablishmentStatusSchema,
+  version: resourceVersion(),
+})
   .omit({ deletedAt: true })
   .extend({
     sellerIds: z
@@ -33,7 +42,7 @@ const fields = {
   longitude: longitude(),
   phone: phone(),
   portfolioId: id().openapi({ description: "The portfolio this store carries." }),
-  status: z.enum(establishmentStatuses),
+  status: EstablishmentStatusSchema,
 };
 
 const coordinatesTogether = (body: { latitude?: number | null; longitude?: number | null }) =>
@@ -48,7 +57,7 @@ export const CreateEstablishmentSchema = z
     longitude: fields.longitude.optional(),
     phone: fields.phone.optional(),
     portfolioId: fields.portfolioId.optional(),
-    status: fields.status.default("active"),
+    status: withDefault(EstablishmentStatusSchema, "active"),
   })
   .refine(coordinatesTogether, {
     message: "Send latitude and longitude together",
