@@ -32,7 +32,8 @@ export const relationshipMeanings: Record<string, { label: string; meaning: stri
   },
   "municipalities.department_code": {
     label: "contains",
-    meaning: "A department (DIVIPOLA, 2 digits) contains many municipalities (5 digits, its 2 first).",
+    meaning:
+      "A department (DIVIPOLA, 2 digits) contains many municipalities (5 digits, its 2 first).",
   },
   "establishment_sellers.establishment_id": {
     label: "is visited via",

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Client, client, created, newProduct } from "./support/api";
 import { actor } from "./support/auth";
 import { insertProducts } from "./support/factories";
-import { expectProblem } from "./support/http";
+import { call, expectProblem } from "./support/http";
 
 interface Portfolio {
   id: string;
@@ -252,6 +252,27 @@ describe("portfolio items", () => {
     const portfolio = await created<Portfolio>(await api.post("/portfolios", { name: name() }));
     const added = await api.put(`/portfolios/${portfolio.id}/items/${p!.id}`, {});
     expect(added.headers.get("Location")).toBe(`/api/v1/portfolios/${portfolio.id}/items/${p!.id}`);
+  });
+
+  it("PUT takes no body at all: the product goes last at its list price (the body is optional)", async () => {
+    const api = await admin();
+    const [a, b] = await products(api, 2, { price: 3200 });
+    const portfolio = await created<Portfolio>(
+      await api.post("/portfolios", { name: name(), items: [{ productId: a!.id }] }),
+    );
+    const { headers } = await actor("admin");
+    const added = await call(`/api/v1/portfolios/${portfolio.id}/items/${b!.id}`, {
+      method: "PUT",
+      headers,
+    });
+    expect(added.status).toBe(201);
+    expect(await added.json()).toMatchObject({ position: 1, price: null, effectivePrice: 3200 });
+    const again = await call(`/api/v1/portfolios/${portfolio.id}/items/${b!.id}`, {
+      method: "PUT",
+      headers,
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("ETag")).toBe('"2"');
   });
 
   it("appends new items after the last position", async () => {

@@ -12,6 +12,8 @@ import { protectedRoute } from "./route";
 
 type Roles = readonly UserRole[];
 
+const capitalised = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+
 /** What a route adds to its operation: a summary of its own, and what is particular to it. */
 interface Particulars {
   summary?: string;
@@ -36,27 +38,60 @@ export function resourceRoutes<const Path extends string, Resource extends z.Zod
   const params = idParam(noun);
   const item = `${path}/{id}` as const;
   const one = `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+  // operationIds read as the client's function names: createProduct, listProducts, …
+  const [Noun, Plural] = [capitalised(noun), capitalised(plural)];
   const route = <Operation extends Omit<RouteConfig, "path" | "security" | "middleware">>(
     roles: Roles,
     operation: Operation,
     at: string,
+    operationId: string,
     summary: string,
     particulars: Particulars,
-  ) => protectedRoute(roles, { ...operation, path: at, tags, summary, ...particulars });
+  ) =>
+    protectedRoute(roles, { ...operation, path: at, operationId, tags, summary, ...particulars });
   return {
     create: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
-      route(roles, createOperation(body, schema), path, `Create ${one}`, particulars),
+      route(
+        roles,
+        createOperation(body, schema),
+        path,
+        `create${Noun}`,
+        `Create ${one}`,
+        particulars,
+      ),
     list: <Query extends z.ZodObject, Page extends z.ZodType>(
       roles: Roles,
       query: Query,
       page: Page,
       particulars: Particulars = {},
-    ) => route(roles, listOperation(plural, query, page), path, `List ${plural}`, particulars),
+    ) =>
+      route(
+        roles,
+        listOperation(plural, query, page),
+        path,
+        `list${Plural}`,
+        `List ${plural}`,
+        particulars,
+      ),
     get: (roles: Roles, particulars: Particulars = {}) =>
-      route(roles, readOperation(noun, params, schema), item, `Get ${one}`, particulars),
+      route(
+        roles,
+        readOperation(noun, params, schema),
+        item,
+        `get${Noun}`,
+        `Get ${one}`,
+        particulars,
+      ),
     update: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
-      route(roles, updateOperation(params, body, schema), item, `Update ${one}`, particulars),
+      route(
+        roles,
+        updateOperation(params, body, schema),
+        item,
+        `update${Noun}`,
+        `Update ${one}`,
+        particulars,
+      ),
     remove: (roles: Roles, particulars: Particulars = {}) =>
-      route(roles, deleteOperation(params), item, `Delete ${one}`, particulars),
+      route(roles, deleteOperation(params), item, `delete${Noun}`, `Delete ${one}`, particulars),
   };
 }

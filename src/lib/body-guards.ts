@@ -1,8 +1,15 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
+import * as Status from "./http-status";
 import { ApiError } from "./problem";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What these guards answer to a request with a body: every such route documents both. */
+export const BODY_GUARD_STATUSES = [
+  Status.PAYLOAD_TOO_LARGE, // limitBodySize
+  Status.UNSUPPORTED_MEDIA_TYPE, // requireJsonBody
+] as const;
 
 const tooLarge = () =>
   new ApiError("payload-too-large", {

@@ -9,6 +9,13 @@ import { ApiError } from "./problem";
  */
 export const etagFor = (version: number) => `"${version}"`;
 
+/** A resource's `version` as the document states it. */
+export const resourceVersion = () =>
+  z.number().int().min(1).openapi({
+    description: "1 when created, +1 on every change; the ETag is this number, quoted.",
+    example: 3,
+  });
+
 const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
 
 /**
@@ -90,15 +97,22 @@ export const weakEtagOf = async (text: string) => `W/"${(await sha256Hex(text)).
 
 /** Documents the If-Match request header of a conditional write. */
 export const IfMatchHeaderSchema = z.object({
-  "if-match": z.string().optional().openapi({
-    description: 'Write only if the resource is still at this version ("<n>"); else 412.',
-  }),
+  "if-match": z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'Write only if the resource is still at this version, an ETag such as `"3"` (or `*`); ' +
+        "else 412. Without it the write goes through (last writer wins).",
+      example: '"3"',
+    }),
 });
 
 /** Documents the If-None-Match request header of a cacheable read. */
 export const IfNoneMatchHeaderSchema = z.object({
   "if-none-match": z.string().optional().openapi({
     description: "The ETag you hold; 304 with no body when it is still current.",
+    example: '"3"',
   }),
 });
 

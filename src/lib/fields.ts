@@ -63,16 +63,8 @@ export const currency = () =>
     .refine((code) => CURRENCIES.has(code), message("currencyUnknown"))
     .openapi({ example: "COP" });
 
-/**
- * An amount of money: a non-negative whole number of units of its `currency`. For COP
- * that is whole pesos (COP has no cents in practice), so 4500 is $4.500.
- */
-export const moneyAmount = () =>
-  z.number().int().min(0).max(1_000_000_000_000).openapi({
-    format: "int64",
-    description: "Whole units of `currency`: for COP, whole Colombian pesos (no cents).",
-    example: 4500,
-  });
+/** An amount of money: a non-negative integer of `currency` (src/resources/money.ts documents it). */
+export const moneyAmount = () => z.number().int().min(0).max(1_000_000_000_000);
 
 /** `updatedSince` list filter: an RFC 3339 instant, normalised to the stored UTC form. */
 export const updatedSince = () =>

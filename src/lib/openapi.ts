@@ -59,11 +59,18 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
     bearerFormat: "JWT",
     description: "Access token from `POST /api/v1/auth/login` (ES256, 15 minutes).",
   });
+  for (const [name, header] of Object.entries(responseHeaders)) {
+    app.openAPIRegistry.registerComponent("headers", name, header);
+  }
+  for (const [name, parameter] of Object.entries(requestHeaders)) {
+    app.openAPIRegistry.registerComponent("parameters", name, { ...parameter, in: "header" });
+  }
   app.openAPIRegistry.register("Problem", ProblemSchema);
   for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
     const { status, title } = problemKinds[kind];
     app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
       description: `${title.en} (\`${problemType(kind)}\`, ${status})`,
+      headers: { ...requestIdHeader, ...problemHeaders[kind] },
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
     });
   }
@@ -73,12 +80,125 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
 /** `content` of a JSON request or response body. */
 export const jsonContent = <T>(schema: T) => ({ "application/json": { schema } });
 
-export const etagHeader = {
-  ETag: { schema: { type: "string" as const }, description: 'The version, as "<n>"' },
+interface DocumentedHeader {
+  description: string;
+  schema: { type: "string" | "integer"; [keyword: string]: unknown };
+  example?: unknown;
+}
+
+/**
+ * The response headers the API sends, documented once under `components/headers`. A
+ * description is Markdown: a tag is written in backticks, never as a bare `<n>`.
+ */
+const responseHeaders = {
+  "X-Request-Id": {
+    description:
+      "The caller's own X-Request-Id when it is 1–128 of `[A-Za-z0-9._-]`, else a fresh " +
+      "UUIDv7. The same id is the `requestId` of a problem and is in the server's log line.",
+    schema: { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" },
+    example: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
+  },
+  "x-d1-bookmark": {
+    description:
+      "The database session's latest bookmark. Send it back on your next read to see your " +
+      "own writes even when a read replica answers.",
+    schema: { type: "string" },
+    example: "0000000a-00000004-00005040-6b3e5c1d9f0a2b4c6d8e0f1a2b3c4d5e",
+  },
+  ETag: {
+    description:
+      'The resource\'s version as a quoted integer, such as `"3"`. Send it back in If-Match ' +
+      "to write only that version, or in If-None-Match to skip an unchanged download.",
+    schema: { type: "string", pattern: '^"[0-9]{1,15}"$' },
+    example: '"3"',
+  },
+  ContentETag: {
+    description:
+      "A weak tag over the exact bytes of an answer built from several rows, such as " +
+      '`W/"5d41402abc4b2a76b9719d911017c592"`. Send it back in If-None-Match.',
+    schema: { type: "string", pattern: '^W/"[0-9a-f]{32}"$' },
+    example: 'W/"5d41402abc4b2a76b9719d911017c592"',
+  },
+  Location: {
+    description: "The path of the new resource.",
+    schema: { type: "string" },
+    example: "/api/v1/products/0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
+  },
+  "Idempotent-Replayed": {
+    description:
+      "`true` when this is the stored answer to an earlier request with the same " +
+      "Idempotency-Key and body: nothing was created this time.",
+    schema: { type: "string", enum: ["true"] },
+  },
+  "Retry-After": {
+    description: "Seconds to wait before trying again.",
+    schema: { type: "integer", minimum: 1, maximum: 86_400 },
+    example: 60,
+  },
+  "WWW-Authenticate": {
+    description:
+      'The scheme to authenticate with (RFC 6750): `Bearer realm="portafolio"` when no ' +
+      'token was sent, `Bearer error="invalid_token"` when the one sent is not valid.',
+    schema: { type: "string" },
+    example: 'Bearer error="invalid_token"',
+  },
+} satisfies Record<string, DocumentedHeader>;
+
+/** Request headers every route may send, read by the app's middleware, not by a handler. */
+const requestHeaders = {
+  RequestId: {
+    name: "X-Request-Id",
+    description:
+      "Your id for this request, 1–128 of `[A-Za-z0-9._-]`: echoed back and logged, so " +
+      "your log and ours meet. Anything else is replaced by a fresh id (never refused).",
+    schema: { type: "string" as const },
+    example: "app-movil-42.reintento_1",
+  },
+  D1Bookmark: {
+    name: "x-d1-bookmark",
+    description:
+      "The `x-d1-bookmark` of an earlier answer: this read sees at least what that request " +
+      "saw, such as your own writes. A malformed one is ignored (any replica answers).",
+    schema: { type: "string" as const },
+    example: "0000000a-00000004-00005040-6b3e5c1d9f0a2b4c6d8e0f1a2b3c4d5e",
+  },
 };
-export const locationHeader = {
-  Location: { schema: { type: "string" as const }, description: "URL of the new resource" },
+
+export const requestIdParameter = { $ref: "#/components/parameters/RequestId" };
+export const bookmarkParameter = { $ref: "#/components/parameters/D1Bookmark" };
+
+type HeaderComponent = keyof typeof responseHeaders;
+const headerRef = (component: HeaderComponent) => ({
+  $ref: `#/components/headers/${component}`,
+});
+
+export const requestIdHeader = { "X-Request-Id": headerRef("X-Request-Id") };
+export const bookmarkHeader = { "x-d1-bookmark": headerRef("x-d1-bookmark") };
+/** The ETag of a versioned resource: `"3"`. */
+export const etagHeader = { ETag: headerRef("ETag") };
+/** The ETag of an answer composed of several rows: a weak hash of its bytes. */
+export const contentEtagHeader = { ETag: headerRef("ContentETag") };
+export const locationHeader = { Location: headerRef("Location") };
+export const replayedHeader = { "Idempotent-Replayed": headerRef("Idempotent-Replayed") };
+const retryAfterHeader = { "Retry-After": headerRef("Retry-After") };
+
+/** Headers a problem of each kind carries, beyond X-Request-Id. */
+const problemHeaders: Partial<Record<ProblemKind, Record<string, { $ref: string }>>> = {
+  unauthorized: { "WWW-Authenticate": headerRef("WWW-Authenticate") },
+  // The current version, so the client can re-read or retry knowingly.
+  "precondition-failed": etagHeader,
+  "rate-limited": retryAfterHeader,
+  "service-unavailable": retryAfterHeader,
 };
 
 /** A required JSON request body (without `required`, a missing Content-Type skips validation). */
 export const jsonBody = <T>(schema: T) => ({ required: true, content: jsonContent(schema) });
+
+/**
+ * A JSON request body the route also takes absent: with no body (and no Content-Type) the
+ * handler reads `{}`, so the schema must accept an empty object.
+ */
+export const optionalJsonBody = <T>(schema: T) => ({
+  required: false,
+  content: jsonContent(schema),
+});

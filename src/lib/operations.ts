@@ -2,13 +2,14 @@ import type { z } from "@hono/zod-openapi";
 import { IfMatchHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
 import * as Status from "./http-status";
 import { IdempotencyKeyHeaderSchema } from "./idempotency-key";
-import { etagHeader, jsonBody, jsonContent, locationHeader } from "./openapi";
+import { etagHeader, jsonBody, jsonContent, locationHeader, replayedHeader } from "./openapi";
 import { problemResponses } from "./problem";
 
 /**
  * The OpenAPI shape of the standard operations on a resource — their method, headers,
- * bodies and every answer they can give — written once. A route adds its path, tags,
- * summary and what is particular to it.
+ * bodies and the answers their handlers give — written once. A route adds its path, tags,
+ * summary and what is particular to it; what the app's middleware answers (400, 304,
+ * 412, 413, 415, 422, 5xx) is derived from the request (src/lib/shared-responses.ts).
  */
 
 type Schema = z.ZodType;
@@ -20,11 +21,11 @@ export const createOperation = <B extends Schema, R extends Schema>(body: B, res
   request: { headers: IdempotencyKeyHeaderSchema, body: jsonBody(body) },
   responses: {
     [Status.CREATED]: {
-      description: "Created",
-      headers: { ...locationHeader, ...etagHeader },
+      description: "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)",
+      headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
       content: jsonContent(resource),
     },
-    ...problemResponses(Status.BAD_REQUEST, Status.CONFLICT, Status.UNPROCESSABLE_CONTENT),
+    ...problemResponses(Status.CONFLICT),
   },
 });
 
@@ -38,7 +39,6 @@ export const listOperation = <Q extends z.ZodObject, P extends Schema>(
   request: { query },
   responses: {
     [Status.OK]: { description: `A page of ${plural}`, content: jsonContent(page) },
-    ...problemResponses(Status.BAD_REQUEST),
   },
 });
 
@@ -53,25 +53,25 @@ export const heldListOperation = <P extends Params, Q extends z.ZodObject, L ext
   request: { params, query },
   responses: {
     [Status.OK]: { description: `The ${plural}`, content: jsonContent(list) },
-    ...problemResponses(Status.BAD_REQUEST, Status.NOT_FOUND),
+    ...problemResponses(Status.NOT_FOUND),
   },
 });
 
-/** GET one: ETag, 304 for a current If-None-Match, 404. */
+/** GET one: ETag (304 for a current If-None-Match), 404. */
 export const readOperation = <P extends Params, R extends Schema>(
   noun: string,
   params: P,
   resource: R,
+  etag: Record<"ETag", { $ref: string }> = etagHeader,
 ) => ({
   method: "get" as const,
   request: { params, headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
       description: `The ${noun}`,
-      headers: etagHeader,
+      headers: etag,
       content: jsonContent(resource),
     },
-    [Status.NOT_MODIFIED]: { description: "Unchanged since the If-None-Match ETag" },
     ...problemResponses(Status.NOT_FOUND),
   },
 });
@@ -86,12 +86,7 @@ export const updateOperation = <P extends Params, B extends Schema, R extends Sc
   request: { params, headers: IfMatchHeaderSchema, body: jsonBody(body) },
   responses: {
     [Status.OK]: { description: "Updated", headers: etagHeader, content: jsonContent(resource) },
-    ...problemResponses(
-      Status.BAD_REQUEST,
-      Status.NOT_FOUND,
-      Status.CONFLICT,
-      Status.PRECONDITION_FAILED,
-    ),
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
 
@@ -101,7 +96,7 @@ export const deleteOperation = <P extends Params>(params: P, deleted = "Deleted"
   request: { params, headers: IfMatchHeaderSchema },
   responses: {
     [Status.NO_CONTENT]: { description: deleted },
-    ...problemResponses(Status.NOT_FOUND, Status.PRECONDITION_FAILED),
+    ...problemResponses(Status.NOT_FOUND),
   },
 });
 

@@ -102,7 +102,12 @@ export const ProblemSchema = z
       .enum((Object.keys(problemKinds) as ProblemKind[]).map(problemType) as [string, ...string[]])
       .openapi({ description: "Stable identifier of the kind of problem." }),
     title: z.string().openapi({ description: "In the language of `Content-Language`." }),
-    status: z.number().int().openapi({ description: "Equals the HTTP status." }),
+    status: z.number().int().openapi({
+      description: "Equals the HTTP status.",
+      minimum: 400,
+      maximum: 599,
+      example: 404,
+    }),
     detail: z.string().optional(),
     instance: z.string().openapi({ description: "The request path.", example: "/api/v1/products" }),
     requestId: z.string().openapi({ description: "Same as the X-Request-Id response header." }),
@@ -111,7 +116,7 @@ export const ProblemSchema = z
       .number()
       .int()
       .optional()
-      .openapi({ description: "On 412: the resource's current version." }),
+      .openapi({ description: "On 412: the resource's current version.", minimum: 1, example: 4 }),
     dependents: z.number().int().min(1).optional().openapi({
       description: "On a 409 to a DELETE: how many live rows still depend on the resource.",
       example: 3,

@@ -1,8 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { getTableColumns, sql } from "drizzle-orm";
-import { portfolioItems, portfolios, products, productUnits } from "../db/schema";
+import { portfolioItems, portfolios, products } from "../db/schema";
+import { resourceVersion } from "../lib/etag";
 import { timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
+import { PortfolioStatusSchema, ProductUnitSchema } from "./enums";
+import { price } from "./money";
 
 /**
  * A portfolio and its items as the API shows them: read through /portfolios by staff,
@@ -19,10 +22,23 @@ export const portfolioColumns = {
     ),
 };
 
-export const PortfolioSchema = createSelectSchema(portfolios, timestamps())
+// Not itself registered, so CarriedPortfolio below extends it into one flat object rather
+// than an allOf of Portfolio and its items (which docs UIs render as "any & object").
+const portfolioShape = createSelectSchema(portfolios, {
+  ...timestamps(),
+  status: PortfolioStatusSchema,
+  version: resourceVersion(),
+})
   .omit({ deletedAt: true })
-  .extend({ itemCount: z.number().int() })
-  .openapi("Portfolio");
+  .extend({
+    itemCount: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Products in the portfolio.", example: 24 }),
+  });
+
+export const PortfolioSchema = portfolioShape.openapi("Portfolio");
 export type Portfolio = z.infer<typeof PortfolioSchema>;
 
 /**
@@ -48,26 +64,23 @@ export const itemColumns = {
 export const PortfolioItemSchema = z
   .object({
     productId: z.string(),
-    position: z.number().int(),
+    position: z.number().int().min(0).openapi({ example: 0 }),
     addedAt: timestamp(),
     sku: z.string(),
     name: z.string(),
-    unit: z.enum(productUnits),
-    currency: z.string(),
-    listPrice: z.number().int(),
-    price: z
-      .number()
-      .int()
+    unit: ProductUnitSchema,
+    currency: z.string().openapi({ example: "COP" }),
+    listPrice: price().openapi({ description: "The product's price, in its `currency`." }),
+    price: price()
       .nullable()
-      .openapi({ description: "The override, or null for the list price." }),
-    effectivePrice: z
-      .number()
-      .int()
-      .openapi({ description: "What to charge: the override, else the list price." }),
+      .openapi({ description: "This portfolio's price, or null for the list price." }),
+    effectivePrice: price().openapi({
+      description: "What to charge: this portfolio's price, else the list price.",
+    }),
   })
   .openapi("PortfolioItem");
 export type PortfolioItem = z.infer<typeof PortfolioItemSchema>;
 
-export const CarriedPortfolioSchema = PortfolioSchema.extend({
-  items: z.array(PortfolioItemSchema),
-}).openapi("CarriedPortfolio");
+export const CarriedPortfolioSchema = portfolioShape
+  .extend({ items: z.array(PortfolioItemSchema) })
+  .openapi("CarriedPortfolio");

@@ -1,9 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { eq, getTableColumns } from "drizzle-orm";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
+import { resourceVersion } from "../lib/etag";
 import { timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
+import { UserRoleSchema, UserStatusSchema } from "./enums";
 
 /**
  * A user as the API shows them — to admins (/users), and to the user themselves (sign-in,
@@ -20,12 +23,28 @@ export const userColumns = publicColumns;
 export const UserSchema = createSelectSchema(users, {
   email: z.string().openapi({ example: "ana.gomez@example.co" }),
   passwordChangedAt: timestamp(),
+  role: UserRoleSchema,
+  status: UserStatusSchema,
   lastLoginAt: timestamp().nullable(),
+  version: resourceVersion(),
   ...timestamps(),
 })
   .omit({ passwordHash: true, failedLoginCount: true, lockedUntil: true })
   .openapi("User");
 export type User = z.infer<typeof UserSchema>;
+
+/**
+ * A password being set. The policy (src/auth/passwords.ts) runs on the whole body; its
+ * limits are stated here too, counted as JSON Schema counts: in Unicode code points.
+ */
+export const newPassword = () =>
+  z.string().openapi({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description:
+      `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (Unicode code points, after ` +
+      "NFC normalisation), any script; not a common password, not the email.",
+  });
 
 export async function findUser(db: Database, id: string): Promise<User | undefined> {
   const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));

@@ -1,11 +1,20 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../src/auth/passwords";
 import { documentConfig } from "../../src/lib/openapi";
+
+const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
+
+const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+  (["get", "put", "post", "delete", "patch"] as const).flatMap((method) => {
+    const operation = item?.[method];
+    return operation ? [{ key: `${method.toUpperCase()} ${path}`, operation }] : [];
+  }),
+);
 
 describe("OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
-    const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
     const validator = new Validator();
     const result = await validator.validate(JSON.parse(JSON.stringify(document)));
     expect(result.errors ?? []).toEqual([]);
@@ -19,5 +28,167 @@ describe("OpenAPI document", () => {
         .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], document);
       expect(target, ref).toBeDefined();
     }
+  });
+});
+
+describe("operationId", () => {
+  it("every operation has one, camelCase, and no two operations share it", () => {
+    const ids = operations.map(({ key, operation }) => {
+      expect(operation.operationId, key).toMatch(/^[a-z]+(?:[A-Z][a-z]*)*$/);
+      return operation.operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("the standard operations of a resource read like the domain", () => {
+    const idOf = (key: string) => operations.find((o) => o.key === key)?.operation.operationId;
+    expect(idOf("POST /api/v1/products")).toBe("createProduct");
+    expect(idOf("GET /api/v1/products")).toBe("listProducts");
+    expect(idOf("GET /api/v1/products/{id}")).toBe("getProduct");
+    expect(idOf("PATCH /api/v1/products/{id}")).toBe("updateProduct");
+    expect(idOf("DELETE /api/v1/products/{id}")).toBe("deleteProduct");
+    expect(idOf("GET /api/v1/establishments/{id}/portfolio")).toBe("getCarriedPortfolio");
+  });
+});
+
+describe("security", () => {
+  it("public operations say `security: []`; every other one requires the bearer token", () => {
+    const publicOperations = operations
+      .filter(({ operation }) => operation.security?.length === 0)
+      .map(({ key }) => key);
+    expect(publicOperations.sort()).toEqual(
+      [
+        "GET /api/v1/health",
+        "GET /api/v1/health/ready",
+        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/refresh",
+        "POST /api/v1/auth/logout",
+        "GET /.well-known/jwks.json",
+      ].sort(),
+    );
+    for (const { key, operation } of operations) {
+      if (operation.security?.length === 0) continue;
+      expect(operation.security, key).toEqual([{ bearerAuth: [] }]);
+    }
+  });
+});
+
+describe("responses the app gives any route (src/lib/route-contract.ts)", () => {
+  const has = (operation: (typeof operations)[number]["operation"], ...statuses: string[]) =>
+    statuses.every((status) => status in (operation.responses ?? {}));
+  const parameters = (operation: (typeof operations)[number]["operation"]) =>
+    (operation.parameters ?? []).map((parameter) =>
+      "$ref" in parameter
+        ? document.components?.parameters?.[parameter.$ref.split("/").pop()!]
+        : parameter,
+    ) as { name: string; in: string }[];
+
+  it("an operation with a body documents 400, 413 and 415", () => {
+    for (const { key, operation } of operations.filter((o) => o.operation.requestBody)) {
+      expect(has(operation, "400", "413", "415"), key).toBe(true);
+    }
+  });
+
+  it("a path parameter means 400; If-Match means 412; If-None-Match means 304", () => {
+    for (const { key, operation } of operations) {
+      const names = parameters(operation).map((p) => `${p.in}:${p.name.toLowerCase()}`);
+      if (names.some((name) => name.startsWith("path:")))
+        expect(has(operation, "400"), key).toBe(true);
+      if (names.includes("header:if-match")) expect(has(operation, "412"), key).toBe(true);
+      if (names.includes("header:if-none-match")) expect(has(operation, "304"), key).toBe(true);
+      if (names.includes("header:idempotency-key")) expect(has(operation, "422"), key).toBe(true);
+    }
+  });
+
+  it("every operation that touches D1 or KV documents 503: all but liveness and the JWKS", () => {
+    const without = operations.filter(({ operation }) => !has(operation, "503")).map((o) => o.key);
+    expect(without.sort()).toEqual(["GET /.well-known/jwks.json", "GET /api/v1/health"]);
+  });
+});
+
+describe("headers", () => {
+  const components = document.components ?? {};
+  const headersOf = (name: string) =>
+    Object.keys((components.responses?.[name] as { headers?: object })?.headers ?? {});
+
+  it("problems carry X-Request-Id; 401 WWW-Authenticate; 429 and 503 Retry-After; 412 ETag", () => {
+    for (const name of Object.keys(components.responses ?? {})) {
+      expect(headersOf(name), name).toContain("X-Request-Id");
+    }
+    expect(headersOf("Unauthorized")).toContain("WWW-Authenticate");
+    expect(headersOf("RateLimited")).toContain("Retry-After");
+    expect(headersOf("ServiceUnavailable")).toContain("Retry-After");
+    expect(headersOf("PreconditionFailed")).toContain("ETag");
+  });
+
+  it("a 201 carries Location and ETag; an idempotent create says when it is a replay", () => {
+    for (const { key, operation } of operations) {
+      const created = operation.responses?.["201"] as { headers?: object } | undefined;
+      if (!created) continue;
+      const headers = Object.keys(created.headers ?? {});
+      expect(headers, key).toEqual(expect.arrayContaining(["Location", "ETag", "X-Request-Id"]));
+      if (key.startsWith("POST ")) expect(headers, key).toContain("Idempotent-Replayed");
+    }
+  });
+
+  it("no description renders part of itself as HTML (a tag such as `<n>` outside backticks)", () => {
+    const descriptions = JSON.stringify(document).matchAll(/"description":"((?:[^"\\]|\\.)*)"/g);
+    for (const [, text] of descriptions) {
+      expect(text!.replace(/`[^`]*`/g, ""), text).not.toMatch(/<[a-z/!]/i);
+    }
+  });
+});
+
+describe("schemas", () => {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const propertiesOf = (name: string) =>
+    (schemas[name]?.properties ?? {}) as Record<string, Record<string, unknown>>;
+
+  it("shared enums are named components, and none carries a default that belongs to one field", () => {
+    for (const name of [
+      "UserRole",
+      "UserStatus",
+      "ProductUnit",
+      "ProductStatus",
+      "EstablishmentStatus",
+      "PortfolioStatus",
+    ]) {
+      expect(schemas[name]?.enum, name).toBeDefined();
+      expect(schemas[name]?.default, name).toBeUndefined();
+    }
+    expect(JSON.stringify(schemas.CreateProduct)).toContain('"default":"active"');
+  });
+
+  it("no integer states JavaScript's whole safe range (a docs UI would show it as the example)", () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(text).not.toContain(String(2 ** 47));
+  });
+
+  it("prices are int64 and say what unit they are in", () => {
+    const price = propertiesOf("Product").price!;
+    expect(price).toMatchObject({ type: "integer", format: "int64", minimum: 0 });
+    expect(price.description).toMatch(/whole Colombian pesos/);
+  });
+
+  it("password limits are in the schema, from the policy", () => {
+    for (const [schema, field] of [
+      ["CreateUser", "password"],
+      ["ChangePassword", "newPassword"],
+    ] as const) {
+      expect(propertiesOf(schema)[field], `${schema}.${field}`).toMatchObject({
+        minLength: PASSWORD_MIN_LENGTH,
+        maxLength: PASSWORD_MAX_LENGTH,
+      });
+    }
+  });
+
+  it("CarriedPortfolio is one object (an allOf renders as 'any & object' in docs UIs)", () => {
+    expect(schemas.CarriedPortfolio).toMatchObject({ type: "object" });
+    expect(schemas.CarriedPortfolio?.allOf).toBeUndefined();
+    expect(Object.keys(propertiesOf("CarriedPortfolio"))).toEqual([
+      ...Object.keys(propertiesOf("Portfolio")),
+      "items",
+    ]);
   });
 });

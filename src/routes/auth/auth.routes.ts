@@ -1,5 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
-import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { ALL_ROLES, protectedRoute, publicRoute } from "../../auth/route";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { etagHeader, jsonBody, jsonContent } from "../../lib/openapi";
@@ -15,57 +14,69 @@ import {
 
 const tags = ["Auth"];
 
-export const login = createRoute({
-  method: "post",
-  path: "/auth/login",
-  tags,
-  summary: "Sign in with email and password",
-  description:
-    "Public. Unknown email, wrong password and disabled account all get the same 401. " +
-    "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
-    "account, 10 attempts per 15 minutes from each network the account has signed in " +
-    "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
-    "owner's. Limits answer 429 with Retry-After.",
-  request: { body: jsonBody(LoginSchema) },
-  responses: {
-    [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
-    ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
+export const login = publicRoute(
+  {
+    method: "post",
+    path: "/auth/login",
+    operationId: "login",
+    tags,
+    summary: "Sign in with email and password",
+    description:
+      "Public. Unknown email, wrong password and disabled account all get the same 401. " +
+      "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
+      "account, 10 attempts per 15 minutes from each network the account has signed in " +
+      "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
+      "owner's. Limits answer 429 with Retry-After.",
+    request: { body: jsonBody(LoginSchema) },
+    responses: {
+      [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
+      ...problemResponses(Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
+    },
   },
-});
+  { storage: true },
+);
 
-export const refresh = createRoute({
-  method: "post",
-  path: "/auth/refresh",
-  tags,
-  summary: "Exchange a refresh token for a new token pair",
-  description:
-    "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
-    "a retired token again revokes the whole session (stolen-token detection).",
-  request: { body: jsonBody(RefreshSchema) },
-  responses: {
-    [Status.OK]: { description: "A new token pair", content: jsonContent(TokenPairSchema) },
-    ...problemResponses(Status.BAD_REQUEST, Status.UNAUTHORIZED),
+export const refresh = publicRoute(
+  {
+    method: "post",
+    path: "/auth/refresh",
+    operationId: "refreshTokens",
+    tags,
+    summary: "Exchange a refresh token for a new token pair",
+    description:
+      "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
+      "a retired token again revokes the whole session (stolen-token detection).",
+    request: { body: jsonBody(RefreshSchema) },
+    responses: {
+      [Status.OK]: { description: "A new token pair", content: jsonContent(TokenPairSchema) },
+      ...problemResponses(Status.UNAUTHORIZED),
+    },
   },
-});
+  { storage: true },
+);
 
-export const logout = createRoute({
-  method: "post",
-  path: "/auth/logout",
-  tags,
-  summary: "Sign out this session",
-  description:
-    "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
-    "working at once. Answers 204 whatever the token, so it reveals nothing.",
-  request: { body: jsonBody(LogoutSchema) },
-  responses: {
-    [Status.NO_CONTENT]: { description: "Signed out" },
-    ...problemResponses(Status.BAD_REQUEST),
+export const logout = publicRoute(
+  {
+    method: "post",
+    path: "/auth/logout",
+    operationId: "logout",
+    tags,
+    summary: "Sign out this session",
+    description:
+      "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
+      "working at once. Answers 204 whatever the token, so it reveals nothing.",
+    request: { body: jsonBody(LogoutSchema) },
+    responses: {
+      [Status.NO_CONTENT]: { description: "Signed out" },
+    },
   },
-});
+  { storage: true },
+);
 
 export const logoutAll = protectedRoute(ALL_ROLES, {
   method: "post",
   path: "/auth/logout-all",
+  operationId: "logoutEverywhere",
   tags,
   summary: "Sign out of every session",
   responses: { [Status.NO_CONTENT]: { description: "Every session of the caller revoked" } },
@@ -74,6 +85,7 @@ export const logoutAll = protectedRoute(ALL_ROLES, {
 export const me = protectedRoute(ALL_ROLES, {
   method: "get",
   path: "/auth/me",
+  operationId: "getCurrentUser",
   tags,
   summary: "The signed-in user",
   request: { headers: IfNoneMatchHeaderSchema },
@@ -83,13 +95,15 @@ export const me = protectedRoute(ALL_ROLES, {
       headers: etagHeader,
       content: jsonContent(UserSchema),
     },
-    [Status.NOT_MODIFIED]: { description: "Unchanged since the If-None-Match ETag" },
+    // Read on the request's session: a replica that has not yet seen the account.
+    ...problemResponses(Status.NOT_FOUND),
   },
 });
 
 export const changePassword = protectedRoute(ALL_ROLES, {
   method: "post",
   path: "/auth/password",
+  operationId: "changePassword",
   tags,
   summary: "Change your password",
   description:
@@ -98,6 +112,6 @@ export const changePassword = protectedRoute(ALL_ROLES, {
   request: { body: jsonBody(ChangePasswordSchema) },
   responses: {
     [Status.NO_CONTENT]: { description: "Password changed" },
-    ...problemResponses(Status.BAD_REQUEST, Status.TOO_MANY_REQUESTS),
+    ...problemResponses(Status.TOO_MANY_REQUESTS),
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { email } from "../../lib/fields";
-import { UserSchema } from "../../resources/users";
+import { newPassword, UserSchema } from "../../resources/users";
 
 export const LoginSchema = z
   .strictObject({
@@ -24,13 +24,18 @@ export const TokenPairSchema = z
   .object({
     accessToken: z.string().openapi({ description: "ES256 JWT (`typ: at+jwt`), 15 minutes." }),
     tokenType: z.literal("Bearer"),
-    expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires." }),
+    expiresIn: z
+      .number()
+      .int()
+      .min(1)
+      .openapi({ description: "Seconds until the access token expires.", example: 900 }),
     refreshToken: z.string().openapi({
       description: "Opaque, single use: every refresh returns a new one and retires the old.",
     }),
-    refreshExpiresIn: z.number().int().openapi({
+    refreshExpiresIn: z.number().int().min(1).openapi({
       description:
         "Seconds until the refresh token lapses if unused (7-day idle limit, 30-day session).",
+      example: 604_800,
     }),
     user: UserSchema,
   })
@@ -39,8 +44,6 @@ export const TokenPairSchema = z
 export const ChangePasswordSchema = z
   .strictObject({
     currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().openapi({
-      description: "12–256 characters, any Unicode; not a common password, not the email.",
-    }),
+    newPassword: newPassword(),
   })
   .openapi("ChangePassword");

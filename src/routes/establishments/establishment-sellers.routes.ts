@@ -16,6 +16,7 @@ const SellerListSchema = z.object({ data: z.array(SellerSummarySchema) }).openap
 export const listSellers = protectedRoute(ALL_ROLES, {
   ...heldListOperation("sellers", idParam("establishment"), z.object({}), SellerListSchema),
   path: "/establishments/{id}/sellers",
+  operationId: "listEstablishmentSellers",
   tags,
   summary: "Sellers assigned to an establishment",
   description: SCOPE_NOTE,
@@ -24,19 +25,21 @@ export const listSellers = protectedRoute(ALL_ROLES, {
 export const assignSeller = protectedRoute(["admin"], {
   method: "put",
   path: "/establishments/{id}/sellers/{userId}",
+  operationId: "assignEstablishmentSeller",
   tags,
   summary: "Put an establishment on a seller's route",
   description: "Idempotent. Unknown establishment or user → 404; a user who is not a seller → 409.",
   request: { params, headers: IfMatchHeaderSchema },
   responses: {
     [Status.NO_CONTENT]: { description: "Assigned (or already was)" },
-    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT, Status.PRECONDITION_FAILED),
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
 
 export const unassignSeller = protectedRoute(["admin"], {
   ...deleteOperation(params, "Unassigned (or was not assigned)"),
   path: "/establishments/{id}/sellers/{userId}",
+  operationId: "unassignEstablishmentSeller",
   tags,
   summary: "Take an establishment off a seller's route",
   description: "Idempotent.",

@@ -1,6 +1,7 @@
 import { resourceRoutes } from "../../auth/resource-routes";
 import { ALL_ROLES, protectedRoute } from "../../auth/route";
 import { idParam } from "../../lib/fields";
+import { contentEtagHeader } from "../../lib/openapi";
 import { readOperation } from "../../lib/operations";
 import { CarriedPortfolioSchema } from "../../resources/portfolios";
 import {
@@ -44,8 +45,14 @@ export const remove = establishments.remove(["admin"], {
 });
 
 export const carriedPortfolio = protectedRoute(ALL_ROLES, {
-  ...readOperation("portfolio and its items", idParam("establishment"), CarriedPortfolioSchema),
+  ...readOperation(
+    "portfolio and its items",
+    idParam("establishment"),
+    CarriedPortfolioSchema,
+    contentEtagHeader,
+  ),
   path: "/establishments/{id}/portfolio",
+  operationId: "getCarriedPortfolio",
   tags: ["Establishments"],
   summary: "The portfolio an establishment carries, with all its items",
   description: `What a seller loads before a visit, in one response. ${SCOPE_NOTE} 404 when it carries none.`,

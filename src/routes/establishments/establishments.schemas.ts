@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { establishmentKinds, establishmentStatuses, establishments } from "../../db/schema";
+import { resourceVersion } from "../../lib/etag";
 import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
+import { EstablishmentStatusSchema, withDefault } from "../../resources/enums";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
@@ -15,7 +17,14 @@ export const EstablishmentKindSchema = z.enum(establishmentKinds).openapi("Estab
     "The sales channel, as the codes Colombian consumer-goods companies use (Spanish, without accents; `Droguería` is read as `drogueria`).",
 });
 
-export const EstablishmentSchema = createSelectSchema(establishments, timestamps())
+export const EstablishmentSchema = createSelectSchema(establishments, {
+  ...timestamps(),
+  // REAL columns: without these, the document would state a double's whole range.
+  latitude: () => z.number().min(-90).max(90).openapi({ example: 6.2447 }),
+  longitude: () => z.number().min(-180).max(180).openapi({ example: -75.5906 }),
+  status: EstablishmentStatusSchema,
+  version: resourceVersion(),
+})
   .omit({ deletedAt: true, nameKey: true })
   .extend({
     department: z
@@ -79,7 +88,7 @@ const fields = {
   longitude: longitude(),
   phone: phone(),
   portfolioId: id().openapi({ description: "The portfolio this store carries." }),
-  status: z.enum(establishmentStatuses),
+  status: EstablishmentStatusSchema,
 };
 
 const coordinatesTogether = (body: { latitude?: number | null; longitude?: number | null }) =>
@@ -94,7 +103,7 @@ export const CreateEstablishmentSchema = z
     longitude: fields.longitude.optional(),
     phone: fields.phone.optional(),
     portfolioId: fields.portfolioId.optional(),
-    status: fields.status.default("active"),
+    status: withDefault(EstablishmentStatusSchema, "active"),
   })
   .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
   .openapi("CreateEstablishment");

@@ -2,7 +2,7 @@ import { ALL_ROLES, protectedRoute } from "../../auth/route";
 import { IfMatchHeaderSchema } from "../../lib/etag";
 import { idParam, pathIds } from "../../lib/fields";
 import * as Status from "../../lib/http-status";
-import { etagHeader, jsonBody, jsonContent, locationHeader } from "../../lib/openapi";
+import { etagHeader, jsonContent, locationHeader, optionalJsonBody } from "../../lib/openapi";
 import { deleteOperation, heldListOperation } from "../../lib/operations";
 import { problemResponses } from "../../lib/problem";
 import { PortfolioItemSchema } from "../../resources/portfolios";
@@ -15,6 +15,7 @@ const params = pathIds({ id: "portfolio", productId: "product" });
 export const listItems = protectedRoute(ALL_ROLES, {
   ...heldListOperation("items", idParam("portfolio"), ItemListQuerySchema, PortfolioItemPageSchema),
   path: "/portfolios/{id}/items",
+  operationId: "listPortfolioItems",
   tags,
   summary: "A portfolio's items, in order",
   description:
@@ -25,12 +26,14 @@ export const listItems = protectedRoute(ALL_ROLES, {
 export const putItem = protectedRoute(["admin"], {
   method: "put",
   path: "/portfolios/{id}/items/{productId}",
+  operationId: "putPortfolioItem",
   tags,
   summary: "Add a product to a portfolio, or change its price or position",
   description:
-    "201 when added, 200 when updated; each bumps the portfolio's version. Unknown portfolio " +
-    "or product → 404; an inactive product → 409.",
-  request: { params, headers: IfMatchHeaderSchema, body: jsonBody(PutItemSchema) },
+    "201 when added, 200 when updated; each bumps the portfolio's version. The body is " +
+    "optional: without one, a new item goes last at the list price and an existing one is " +
+    "left as it is. Unknown portfolio or product → 404; an inactive product → 409.",
+  request: { params, headers: IfMatchHeaderSchema, body: optionalJsonBody(PutItemSchema) },
   responses: {
     [Status.OK]: {
       description: "Updated",
@@ -42,18 +45,14 @@ export const putItem = protectedRoute(["admin"], {
       headers: { ...locationHeader, ...etagHeader },
       content: jsonContent(PortfolioItemSchema),
     },
-    ...problemResponses(
-      Status.BAD_REQUEST,
-      Status.NOT_FOUND,
-      Status.CONFLICT,
-      Status.PRECONDITION_FAILED,
-    ),
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
 
 export const removeItem = protectedRoute(["admin"], {
   ...deleteOperation(params, "Removed"),
   path: "/portfolios/{id}/items/{productId}",
+  operationId: "removePortfolioItem",
   tags,
   summary: "Remove a product from a portfolio",
 });

@@ -1,18 +1,21 @@
 import { z } from "@hono/zod-openapi";
-import { portfolioStatuses } from "../../db/schema";
-import { id, moneyAmount, patchBody, searchText, text } from "../../lib/fields";
+import { id, patchBody, searchText, text } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
+import { PortfolioStatusSchema, withDefault } from "../../resources/enums";
+import { price } from "../../resources/money";
 import { PortfolioItemSchema, PortfolioSchema } from "../../resources/portfolios";
 
 /** A portfolio can list at most this many products in one create. */
 export const MAX_ITEMS_PER_REQUEST = 2000;
 
-const position = () => z.number().int().min(0).max(1_000_000);
+const position = () => z.number().int().min(0).max(1_000_000).openapi({ example: 0 });
 
 export const NewItemSchema = z
   .strictObject({
     productId: id(),
-    price: moneyAmount().optional().openapi({ description: "Overrides the product's list price." }),
+    price: price()
+      .optional()
+      .openapi({ description: "This portfolio's price, instead of the product's list price." }),
     position: position()
       .optional()
       .openapi({ description: "Order in the portfolio; defaults to the list order." }),
@@ -22,14 +25,14 @@ export const NewItemSchema = z
 const fields = {
   name: text(120),
   description: text(2000),
-  status: z.enum(portfolioStatuses),
+  status: PortfolioStatusSchema,
 };
 
 export const CreatePortfolioSchema = z
   .strictObject({
     ...fields,
     description: fields.description.optional(),
-    status: fields.status.default("active"),
+    status: withDefault(PortfolioStatusSchema, "active"),
     items: z.array(NewItemSchema).max(MAX_ITEMS_PER_REQUEST).default([]),
   })
   .openapi("CreatePortfolio");
@@ -44,7 +47,7 @@ export const PortfolioListQuerySchema = listQuerySchema(
   "name",
 ).extend({
   q: searchText("name"),
-  status: z.enum(portfolioStatuses).optional(),
+  status: PortfolioStatusSchema.optional(),
   productId: id().optional().openapi({ description: "Only portfolios that contain this product." }),
 });
 
@@ -56,10 +59,10 @@ export const ItemListQuerySchema = listQuerySchema(["position"], "position");
 
 export const PutItemSchema = z
   .strictObject({
-    price: moneyAmount()
+    price: price()
       .nullable()
       .optional()
-      .openapi({ description: "Override; null restores the list price." }),
+      .openapi({ description: "This portfolio's price; null restores the list price." }),
     position: position().optional(),
   })
   .openapi("PutPortfolioItem");

@@ -1,21 +1,22 @@
 import { z } from "@hono/zod-openapi";
-import { productStatuses, products, productUnits } from "../../db/schema";
-import {
-  currency,
-  moneyAmount,
-  patchBody,
-  searchText,
-  text,
-  timestamps,
-  updatedSince,
-} from "../../lib/fields";
+import { products } from "../../db/schema";
+import { resourceVersion } from "../../lib/etag";
+import { currency, patchBody, searchText, text, timestamps, updatedSince } from "../../lib/fields";
 import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { publicHttpsUrl } from "../../lib/public-url";
 import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
+import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
+import { price } from "../../resources/money";
 
-export const ProductSchema = createSelectSchema(products, timestamps())
+export const ProductSchema = createSelectSchema(products, {
+  ...timestamps(),
+  unit: ProductUnitSchema,
+  price: price(),
+  status: ProductStatusSchema,
+  version: resourceVersion(),
+})
   .omit({ deletedAt: true, nameKey: true })
   .openapi("Product");
 export type Product = z.infer<typeof ProductSchema>;
@@ -35,10 +36,10 @@ const fields = {
   brand: text(80),
   gtin: gtin(),
   imageUrl: publicHttpsUrl(),
-  unit: z.enum(productUnits),
-  price: moneyAmount(),
+  unit: ProductUnitSchema,
+  price: price(),
   currency: currency(),
-  status: z.enum(productStatuses),
+  status: ProductStatusSchema,
 };
 
 export const CreateProductSchema = z
@@ -49,7 +50,7 @@ export const CreateProductSchema = z
     gtin: fields.gtin.optional(),
     imageUrl: fields.imageUrl.optional(),
     currency: fields.currency.default("COP"),
-    status: fields.status.default("active"),
+    status: withDefault(ProductStatusSchema, "active"),
   })
   .openapi("CreateProduct");
 
@@ -67,7 +68,7 @@ export const ProductListQuerySchema = listQuerySchema(
 ).extend({
   q: searchText("name or sku"),
   category: z.string().min(1).max(80).optional(),
-  status: z.enum(productStatuses).optional(),
+  status: ProductStatusSchema.optional(),
   gtin: z.string().min(1).max(14).optional(),
   updatedSince: updatedSince(),
 });

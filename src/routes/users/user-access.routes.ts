@@ -14,6 +14,7 @@ const STAFF = ["admin", "support"] as const;
 export const listSessions = protectedRoute(STAFF, {
   method: "get",
   path: "/users/{id}/sessions",
+  operationId: "listUserSessions",
   tags,
   summary: "List a user's active sessions",
   description:
@@ -29,6 +30,7 @@ export const listSessions = protectedRoute(STAFF, {
 export const revokeSessions = protectedRoute(STAFF, {
   ...commandOperation("delete", params, "All sessions revoked"),
   path: "/users/{id}/sessions",
+  operationId: "revokeUserSessions",
   tags,
   summary: "Sign a user out everywhere",
   description:
@@ -39,6 +41,7 @@ export const revokeSessions = protectedRoute(STAFF, {
 export const unlock = protectedRoute(STAFF, {
   ...commandOperation("post", params, "Sign-in limits cleared"),
   path: "/users/{id}/unlock",
+  operationId: "unlockUser",
   tags,
   summary: "Clear the user's sign-in limits",
   description:

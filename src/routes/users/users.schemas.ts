@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { passwordPolicyViolation } from "../../auth/passwords";
-import { userRoles, userStatuses } from "../../db/schema";
 import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { message } from "../../lib/validation";
-import { UserSchema } from "../../resources/users";
+import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
+import { newPassword, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
   z
@@ -15,14 +15,12 @@ const documentNumber = () =>
 export const CreateUserSchema = z
   .strictObject({
     email: email(),
-    password: z.string().openapi({
-      description: "12–256 characters, any Unicode; not a common password, not the email.",
-    }),
+    password: newPassword(),
     firstName: text(100),
     lastName: text(100),
     documentNumber: documentNumber().optional(),
     phone: phone().optional(),
-    role: z.enum(userRoles),
+    role: UserRoleSchema,
   })
   .superRefine((body, ctx) => {
     const problem = passwordPolicyViolation(body.password, body.email);
@@ -43,13 +41,13 @@ export const UpdateUserSchema = patchBody({
   lastName: text(100),
   documentNumber: documentNumber().nullable(),
   phone: phone().nullable(),
-  role: z.enum(userRoles),
-  status: z.enum(userStatuses),
+  role: UserRoleSchema,
+  status: UserStatusSchema,
 }).openapi("UpdateUser");
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
-  role: z.enum(userRoles).optional(),
-  status: z.enum(userStatuses).optional(),
+  role: UserRoleSchema.optional(),
+  status: UserStatusSchema.optional(),
   q: searchText("name or email"),
 });
 

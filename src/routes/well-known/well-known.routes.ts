@@ -1,13 +1,19 @@
-import { createRoute } from "@hono/zod-openapi";
+import { publicRoute } from "../../auth/route";
 import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
 import { JwksSchema } from "./well-known.schemas";
 
-export const jwks = createRoute({
-  method: "get",
-  path: "/.well-known/jwks.json",
-  tags: ["Auth"],
-  summary: "Public keys that verify access tokens",
-  description: "Public. The current key and any earlier ones still valid during a rotation.",
-  responses: { [Status.OK]: { description: "JSON Web Key Set", content: jsonContent(JwksSchema) } },
-});
+export const jwks = publicRoute(
+  {
+    method: "get",
+    path: "/.well-known/jwks.json",
+    operationId: "getJwks",
+    tags: ["Auth"],
+    summary: "Public keys that verify access tokens",
+    description: "Public. The current key and any earlier ones still valid during a rotation.",
+    responses: {
+      [Status.OK]: { description: "JSON Web Key Set", content: jsonContent(JwksSchema) },
+    },
+  },
+  { storage: false },
+);

@@ -1,0 +1,48 @@
+import { z } from "@hono/zod-openapi";
+import {
+  establishmentStatuses,
+  portfolioStatuses,
+  productStatuses,
+  productUnits,
+  userRoles,
+  userStatuses,
+} from "../db/schema";
+
+/**
+ * The enumerations the API uses in more than one place, each a named component of the
+ * document (a generated client gets one type for each, not one per field).
+ */
+export const UserRoleSchema = z.enum(userRoles).openapi("UserRole", {
+  description: "What a user may do (docs/security.md has the role matrix).",
+  example: "seller",
+});
+
+export const UserStatusSchema = z.enum(userStatuses).openapi("UserStatus", {
+  description: "A disabled user cannot sign in; disabling ends their sessions.",
+  example: "active",
+});
+
+export const ProductUnitSchema = z.enum(productUnits).openapi("ProductUnit", {
+  description: "How the product is sold: by the unit, pack, box, kilogram or litre.",
+  example: "unit",
+});
+
+export const ProductStatusSchema = z.enum(productStatuses).openapi("ProductStatus", {
+  description: "An inactive product stays in the catalogue but cannot be added to a portfolio.",
+  example: "active",
+});
+
+export const EstablishmentStatusSchema = z
+  .enum(establishmentStatuses)
+  .openapi("EstablishmentStatus", { example: "active" });
+
+export const PortfolioStatusSchema = z
+  .enum(portfolioStatuses)
+  .openapi("PortfolioStatus", { example: "active" });
+
+/**
+ * An enum field a create may leave out. zod-to-openapi drops a default that sits beside a
+ * `$ref` (or moves it onto the shared component), so it is stated next to the reference.
+ */
+export const withDefault = <const V extends string>(schema: z.ZodType<V>, value: V) =>
+  schema.default(value).openapi({ description: `Defaults to \`${value}\`.`, default: value });
