@@ -177,7 +177,9 @@ describe("POST /api/v1/auth/password", () => {
       400,
       "validation-error",
     );
-    expect(body.errors).toEqual([{ path: "/currentPassword", message: "Incorrect password" }]);
+    expect(body.errors).toEqual([
+      { path: "/currentPassword", message: "currentPassword is not your password" },
+    ]);
   });
 
   it("counts wrong current passwords in the sign-in limits (a stolen token cannot guess)", async () => {

@@ -11,8 +11,6 @@ export const products = sqliteTable(
     id: idColumn(),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
-    /** `name` as search compares it (src/lib/search-key.ts). */
-    nameKey: text("name_key").notNull().default(""),
     description: text("description"),
     category: text("category").notNull(),
     brand: text("brand"),
@@ -25,6 +23,8 @@ export const products = sqliteTable(
     currency: text("currency").notNull().default("COP"),
     status: text("status", { enum: productStatuses }).notNull().default("active"),
     ...softDeleted(),
+    /** `name` as search compares it (src/lib/search-key.ts); last, as 0002 added it. */
+    nameKey: text("name_key").notNull().default(""),
   },
   (t) => [
     // Partial unique indexes: a soft-deleted product frees its sku and gtin for reuse.
