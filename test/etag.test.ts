@@ -45,7 +45,7 @@ describe("If-Match", () => {
     });
     const body = await expectProblem(response, 400, "validation-error");
     expect(body.errors).toEqual([
-      { path: "header.if-match", message: 'Expected an ETag like "3"' },
+      { path: "header.if-match", message: 'if-match must be an ETag like "3"' },
     ]);
   });
 });
