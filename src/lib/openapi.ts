@@ -71,7 +71,18 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
     app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
       description: `${title} (\`${problemType(kind)}\`, ${status})`,
       headers: { ...requestIdHeader, ...problemHeaders[kind] },
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
+      content: {
+        [PROBLEM_CONTENT_TYPE]: {
+          schema: { $ref: "#/components/schemas/Problem" },
+          example: {
+            type: problemType(kind),
+            title,
+            status,
+            ...problemExamples[kind],
+            requestId: EXAMPLE_REQUEST_ID,
+          },
+        },
+      },
     });
   }
   app.doc31(OPENAPI_PATH, (c) => documentConfig(new URL(c.req.url).origin));
@@ -79,6 +90,9 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
 
 /** `content` of a JSON request or response body. */
 export const jsonContent = <T>(schema: T) => ({ "application/json": { schema } });
+
+const EXAMPLE_REQUEST_ID = "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f";
+const EXAMPLE_PRODUCT = "/api/v1/products/0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90";
 
 interface DocumentedHeader {
   description: string;
@@ -96,7 +110,7 @@ const responseHeaders = {
       "The caller's own X-Request-Id when it is 1–128 of `[A-Za-z0-9._-]`, else a fresh " +
       "UUIDv7. The same id is the `requestId` of a problem and is in the server's log line.",
     schema: { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" },
-    example: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
+    example: EXAMPLE_REQUEST_ID,
   },
   "x-d1-bookmark": {
     description:
@@ -181,6 +195,62 @@ export const contentEtagHeader = { ETag: headerRef("ContentETag") };
 export const locationHeader = { Location: headerRef("Location") };
 export const replayedHeader = { "Idempotent-Replayed": headerRef("Idempotent-Replayed") };
 const retryAfterHeader = { "Retry-After": headerRef("Retry-After") };
+
+/** What a problem of each kind says, as the API words it (type, title, status: the table). */
+const problemExamples: Record<ProblemKind, Record<string, unknown>> = {
+  "validation-error": {
+    detail: "2 fields are invalid",
+    instance: "/api/v1/products",
+    errors: [
+      { path: "/price", message: "Too small: expected number to be >=0" },
+      { path: "/unit", message: 'Invalid option: expected one of "unit"|"pack"|"box"|"kg"|"l"' },
+    ],
+  },
+  unauthorized: {
+    detail: "The access token is invalid or expired",
+    instance: "/api/v1/products",
+  },
+  forbidden: {
+    detail: "This action needs one of the roles: admin",
+    instance: "/api/v1/products",
+  },
+  "not-found": { detail: "No such product", instance: EXAMPLE_PRODUCT },
+  conflict: {
+    detail: "sku is already taken",
+    instance: "/api/v1/products",
+    errors: [{ path: "/sku", message: "Already taken" }],
+  },
+  "precondition-failed": {
+    detail: "The resource is at version 4; re-read it and retry.",
+    instance: EXAMPLE_PRODUCT,
+    currentVersion: 4,
+  },
+  "payload-too-large": {
+    detail: "The request body exceeds 1048576 bytes",
+    instance: "/api/v1/portfolios",
+  },
+  "unsupported-media-type": {
+    detail: 'Send the body as application/json (got "text/plain")',
+    instance: "/api/v1/products",
+  },
+  "idempotency-key-reused": {
+    detail: "This Idempotency-Key was used with a different request; use a new key",
+    instance: "/api/v1/products",
+    errors: [{ path: "header.idempotency-key", message: "Already used with another request" }],
+  },
+  "rate-limited": {
+    detail: "Too many sign-in attempts from this network; wait a minute",
+    instance: "/api/v1/auth/login",
+  },
+  "internal-error": {
+    detail: "Something went wrong on our side. Quote the requestId to support.",
+    instance: "/api/v1/portfolios",
+  },
+  "service-unavailable": {
+    detail: "The database or session store did not answer; retry shortly.",
+    instance: "/api/v1/products",
+  },
+};
 
 /** Headers a problem of each kind carries, beyond X-Request-Id. */
 const problemHeaders: Partial<Record<ProblemKind, Record<string, { $ref: string }>>> = {

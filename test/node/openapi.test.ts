@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../src/auth/passwords";
 import { documentConfig } from "../../src/lib/openapi";
+import { type ProblemKind, problemComponentName, problemKinds } from "../../src/lib/problem";
+import { documentSchemas, pointerSegment } from "../support/document-schemas";
 
 const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
 
@@ -190,5 +192,61 @@ describe("schemas", () => {
       ...Object.keys(propertiesOf("Portfolio")),
       "items",
     ]);
+  });
+});
+
+describe("examples", () => {
+  const json = JSON.parse(JSON.stringify(document));
+  const check = documentSchemas(json);
+  const schemas = json.components.schemas as Record<string, { example?: unknown }>;
+  const responses = json.components.responses as Record<
+    string,
+    { content: Record<string, { example?: unknown }> }
+  >;
+  /** The component schema a request or response body names, if any. */
+  const bodySchemas = operations.flatMap(({ operation }) => {
+    const bodies = [
+      operation.requestBody,
+      ...Object.entries(operation.responses ?? {})
+        .filter(([status]) => status.startsWith("2"))
+        .map(([, response]) => response),
+    ] as { content?: Record<string, { schema?: { $ref?: string } }> }[];
+    return bodies.flatMap((body) =>
+      Object.values(body?.content ?? {}).map((media) => media.schema?.$ref?.split("/").pop()),
+    );
+  });
+
+  it("every request and success body has one", () => {
+    for (const name of new Set(bodySchemas)) {
+      expect(name, "a body schema that is not a named component").toBeDefined();
+      expect(schemas[name!]?.example, name).toBeDefined();
+    }
+  });
+
+  it("each example is valid against the schema it illustrates", () => {
+    const withExamples = Object.entries(schemas).filter(([, schema]) => "example" in schema);
+    expect(withExamples.length).toBeGreaterThan(30);
+    for (const [name, schema] of withExamples) {
+      expect(check(`#/components/schemas/${pointerSegment(name)}`, schema.example), name).toEqual(
+        [],
+      );
+    }
+  });
+
+  it("each problem response shows its own kind and status", () => {
+    for (const [name, response] of Object.entries(responses)) {
+      const { example } = response.content["application/problem+json"]!;
+      expect(check("#/components/schemas/Problem", example), name).toEqual([]);
+      const { type, status } = example as { type: string; status: number };
+      const kind = Object.entries(problemKinds).find(([, k]) => k.status === status)?.[0];
+      expect(type, name).toBe(`/problems/${kind}`);
+      expect(problemComponentName(kind as ProblemKind), name).toBe(name);
+    }
+  });
+
+  it("an example that breaks its schema is caught", () => {
+    expect(
+      check("#/components/schemas/Product", { ...(schemas.Product!.example as object), price: -1 }),
+    ).not.toEqual([]);
   });
 });

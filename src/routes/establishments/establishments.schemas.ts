@@ -6,6 +6,7 @@ import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
 import { EstablishmentStatusSchema, withDefault } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
@@ -25,7 +26,7 @@ export const EstablishmentSchema = createSelectSchema(establishments, {
       .array(z.string())
       .openapi({ description: "Sellers with this establishment on their route." }),
   })
-  .openapi("Establishment");
+  .openapi("Establishment", { example: examples.establishment });
 export type Establishment = z.infer<typeof EstablishmentSchema>;
 
 const latitude = () => z.number().min(-90).max(90);
@@ -63,7 +64,7 @@ export const CreateEstablishmentSchema = z
     message: "Send latitude and longitude together",
     path: ["longitude"],
   })
-  .openapi("CreateEstablishment");
+  .openapi("CreateEstablishment", { example: examples.createEstablishment });
 
 export const UpdateEstablishmentSchema = patchBody({
   ...fields,
@@ -77,7 +78,7 @@ export const UpdateEstablishmentSchema = patchBody({
     message: "Send latitude and longitude together",
     path: ["longitude"],
   })
-  .openapi("UpdateEstablishment");
+  .openapi("UpdateEstablishment", { example: examples.updateEstablishment });
 
 export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
@@ -98,6 +99,9 @@ export const EstablishmentListQuerySchema = listQuerySchema(
  */
 export const SellerSummarySchema = z
   .object({ id: z.string(), firstName: z.string(), lastName: z.string() })
-  .openapi("SellerSummary");
+  .openapi("SellerSummary", { example: examples.sellerSummary });
 
-export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi("EstablishmentPage");
+export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi(
+  "EstablishmentPage",
+  { example: examples.establishmentPage },
+);

@@ -3,6 +3,7 @@ import { passwordPolicyViolation } from "../../auth/passwords";
 import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 import { newPassword, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
@@ -25,7 +26,7 @@ export const CreateUserSchema = z
     const problem = passwordPolicyViolation(body.password, body.email);
     if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
   })
-  .openapi("CreateUser");
+  .openapi("CreateUser", { example: examples.createUser });
 
 export const UpdateUserSchema = patchBody({
   email: email(),
@@ -35,7 +36,7 @@ export const UpdateUserSchema = patchBody({
   phone: phone().nullable(),
   role: UserRoleSchema,
   status: UserStatusSchema,
-}).openapi("UpdateUser");
+}).openapi("UpdateUser", { example: examples.updateUser });
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
   role: UserRoleSchema.optional(),
@@ -43,7 +44,9 @@ export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "c
   q: searchText("name or email"),
 });
 
-export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage");
+export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage", {
+  example: examples.userPage,
+});
 
 export const SessionSchema = z
   .object({
@@ -54,6 +57,8 @@ export const SessionSchema = z
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
   })
-  .openapi("Session");
+  .openapi("Session", { example: examples.session });
 
-export const SessionListSchema = z.object({ data: z.array(SessionSchema) }).openapi("SessionList");
+export const SessionListSchema = z
+  .object({ data: z.array(SessionSchema) })
+  .openapi("SessionList", { example: examples.sessionList });
