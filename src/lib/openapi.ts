@@ -34,8 +34,12 @@ export const tags = [
   },
 ] as const;
 
-/** The top of the OpenAPI 3.1 document; paths and components come from the routes. */
-export function documentConfig(origin: string) {
+/**
+ * The top of the OpenAPI 3.1 document; paths and components come from the routes.
+ * `publicUrl` is the deployment's configured address (PUBLIC_URL), never the request's
+ * Host: a forged Host must not aim a reader's "Try it out" at another server.
+ */
+export function documentConfig(publicUrl: string) {
   return {
     openapi: "3.1.0",
     info: {
@@ -47,7 +51,7 @@ export function documentConfig(origin: string) {
         "Errors are RFC 9457 problem details (`application/problem+json`) with a " +
         "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
     },
-    servers: [{ url: origin, description: "This deployment" }],
+    servers: [{ url: publicUrl.replace(/\/+$/, ""), description: "This deployment" }],
     tags: [...tags],
   };
 }
@@ -85,7 +89,7 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
       },
     });
   }
-  app.doc31(OPENAPI_PATH, (c) => documentConfig(new URL(c.req.url).origin));
+  app.doc31(OPENAPI_PATH, (c) => documentConfig(c.env.PUBLIC_URL));
 }
 
 /** `content` of a JSON request or response body. */

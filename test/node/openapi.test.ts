@@ -1,12 +1,11 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../src/auth/passwords";
-import { documentConfig } from "../../src/lib/openapi";
 import { type ProblemKind, problemComponentName, problemKinds } from "../../src/lib/problem";
 import { documentSchemas, pointerSegment } from "../support/document-schemas";
+import { generatedDocument } from "../support/generated-document";
 
-const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
+const document = generatedDocument();
 
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
   (["get", "put", "post", "delete", "patch"] as const).flatMap((method) => {
