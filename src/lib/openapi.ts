@@ -45,11 +45,24 @@ export function documentConfig(publicUrl: string) {
     info: {
       title: "Portafolio API",
       version,
-      description:
-        "Backend for a national field-sales force: users, products, establishments " +
-        "(the stores sellers visit) and portfolios (the products a store carries). " +
+      description: [
+        "**Español.** La API de la fuerza de ventas en campo: los usuarios (vendedores, " +
+          "administradores, soporte y analistas), el catálogo de productos, los " +
+          "establecimientos que cada vendedor visita en su ruta y los portafolios de " +
+          "productos, con precios en pesos colombianos, que maneja cada establecimiento. " +
+          "Los vendedores la usan desde el celular, a menudo con mala señal, para cargar su " +
+          "ruta y el portafolio de una tienda antes de cada visita.",
+        "**English.** The API behind a national field-sales force: users (sellers, admins, " +
+          "support staff and analysts), the product catalogue, the establishments (stores) " +
+          "each seller visits on their route, and the portfolios of products, priced in " +
+          "Colombian pesos, each store carries. Sellers use it from phones, often on a weak " +
+          "signal, to load their route and a store's portfolio before each visit.",
         "Errors are RFC 9457 problem details (`application/problem+json`) with a " +
-        "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
+          "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
+      ].join("\n\n"),
+      contact: { name: "Portafolio API team" },
+      // A private package with no LICENSE file: all rights reserved, and the document says so.
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: publicUrl.replace(/\/+$/, ""), description: "This deployment" }],
     tags: [...tags],

@@ -32,6 +32,17 @@ describe("OpenAPI document", () => {
   });
 });
 
+describe("info", () => {
+  it("says what the API is for in Spanish and in English, with a contact and a licence", () => {
+    const { info } = document;
+    const [spanish, english] = info.description!.split("\n\n");
+    expect(spanish).toMatch(/^\*\*Español\.\*\* La API de la fuerza de ventas/);
+    expect(english).toMatch(/^\*\*English\.\*\* The API behind a national field-sales force/);
+    expect(info.contact?.name).toBeTruthy();
+    expect(info.license).toEqual({ name: "Proprietary", identifier: "LicenseRef-Proprietary" });
+  });
+});
+
 describe("operationId", () => {
   it("every operation has one, camelCase, and no two operations share it", () => {
     const ids = operations.map(({ key, operation }) => {
