@@ -112,6 +112,25 @@ describe("responses the app gives any route (src/lib/route-contract.ts)", () => 
     }
   });
 
+  it("every operation has a 4xx answer but the three that take no input (redocly.yaml)", () => {
+    const without = operations
+      .filter(({ operation }) => !Object.keys(operation.responses ?? {}).some((s) => /^4/.test(s)))
+      .map(({ key, operation }) => {
+        // Nothing of its own to get wrong: only the app-wide headers, and no body.
+        const own = parameters(operation).filter(
+          (p) => !["X-Request-Id", "x-d1-bookmark"].includes(p.name),
+        );
+        expect(own, key).toEqual([]);
+        expect(operation.requestBody, key).toBeUndefined();
+        return key;
+      });
+    expect(without.sort()).toEqual([
+      "GET /.well-known/jwks.json",
+      "GET /api/v1/health",
+      "GET /api/v1/health/ready",
+    ]);
+  });
+
   it("every operation that touches D1 or KV documents 503: all but liveness and the JWKS", () => {
     const without = operations.filter(({ operation }) => !has(operation, "503")).map((o) => o.key);
     expect(without.sort()).toEqual(["GET /.well-known/jwks.json", "GET /api/v1/health"]);
