@@ -78,7 +78,7 @@ export const UpdateEstablishmentSchema = patchBody({
     message: "Send latitude and longitude together",
     path: ["longitude"],
   })
-  .openapi("UpdateEstablishment", { example: examples.updateEstablishment });
+  .openapi("UpdateEstablishment", { example: examples.updateEstablishment, minProperties: 1 });
 
 export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],

@@ -41,7 +41,7 @@ export const CreatePortfolioSchema = z
 export const UpdatePortfolioSchema = patchBody({
   ...fields,
   description: fields.description.nullable(),
-}).openapi("UpdatePortfolio", { example: examples.updatePortfolio });
+}).openapi("UpdatePortfolio", { example: examples.updatePortfolio, minProperties: 1 });
 
 export const PortfolioListQuerySchema = listQuerySchema(
   ["name", "createdAt", "updatedAt"],

@@ -60,7 +60,7 @@ export const UpdateProductSchema = patchBody({
   brand: fields.brand.nullable(),
   gtin: fields.gtin.nullable(),
   imageUrl: fields.imageUrl.nullable(),
-}).openapi("UpdateProduct", { example: examples.updateProduct });
+}).openapi("UpdateProduct", { example: examples.updateProduct, minProperties: 1 });
 
 export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],

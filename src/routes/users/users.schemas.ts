@@ -36,7 +36,7 @@ export const UpdateUserSchema = patchBody({
   phone: phone().nullable(),
   role: UserRoleSchema,
   status: UserStatusSchema,
-}).openapi("UpdateUser", { example: examples.updateUser });
+}).openapi("UpdateUser", { example: examples.updateUser, minProperties: 1 });
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
   role: UserRoleSchema.optional(),
