@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
-import { actor, bearer, signIn } from "./support/auth";
+import { actor, bearer, login, signIn } from "./support/auth";
 import { documentSchemas, pointerSegment } from "./support/document-schemas";
 import { call } from "./support/http";
 
@@ -346,6 +346,7 @@ describe("successful answers match their documented schemas", () => {
 
   it("signing in, refreshing, the signed-in user (and 304 for their ETag)", async () => {
     const seller = await actor("seller");
+    await answer("POST /api/v1/auth/login", login(seller.user.email));
     const tokens = await signIn(seller.user.email);
     await answer(
       "POST /api/v1/auth/refresh",
