@@ -12,7 +12,7 @@ import { type ProblemStatus, problemResponses } from "./problem";
 
 type Request = NonNullable<RouteConfig["request"]>;
 type Responses = RouteConfig["responses"];
-type Response = Responses[string];
+type DocumentedResponse = Responses[string];
 
 /** The part of a route its contract is derived from. */
 interface Contracted {
@@ -22,7 +22,7 @@ interface Contracted {
 }
 
 /** The ETag header a documented response declares (a reference to a header component). */
-function etagOf(response: Response | undefined): { $ref: string } | undefined {
+function etagOf(response: DocumentedResponse | undefined): { $ref: string } | undefined {
   if (response === undefined || "$ref" in response) return undefined;
   const etag = response.headers instanceof z.ZodObject ? undefined : response.headers?.ETag;
   return typeof etag?.$ref === "string" ? { $ref: etag.$ref } : undefined;
