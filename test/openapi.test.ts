@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
+import worker from "../src/index";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { problemKinds } from "../src/lib/problem";
 import { call } from "./support/http";
@@ -35,12 +36,29 @@ describe("GET /api/v1/openapi.json", () => {
     const doc = (await response.json()) as Document;
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info.title).toBe("Portafolio API");
-    expect(doc.servers).toEqual([{ url: "http://localhost", description: "This deployment" }]);
+    expect(doc.servers).toEqual([{ url: env.PUBLIC_URL, description: "This deployment" }]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
       type: "http",
       scheme: "bearer",
       bearerFormat: "JWT",
     });
+  });
+
+  it("names the configured server, whatever Host the request came with", async () => {
+    expect(env.PUBLIC_URL).toBe("http://localhost:8787");
+    for (const host of ["evil.example", "localhost:9999", "api.portafolio.example"]) {
+      const forged = await call(OPENAPI_PATH, { headers: { Host: host } });
+      const direct = await worker.fetch(
+        new Request(`http://${host}${OPENAPI_PATH}`, { headers: { "X-Forwarded-Host": host } }),
+        env,
+      );
+      for (const response of [forged, direct]) {
+        const doc = (await response.json()) as Document;
+        expect(doc.servers, host).toEqual([
+          { url: env.PUBLIC_URL, description: "This deployment" },
+        ]);
+      }
+    }
   });
 
   it("documents the problem schema and a reusable response for every problem kind", async () => {

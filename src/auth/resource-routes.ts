@@ -1,6 +1,7 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import type { UserRole } from "../db/schema";
 import { idParam } from "../lib/fields";
+import * as Status from "../lib/http-status";
 import {
   createOperation,
   deleteOperation,
@@ -8,6 +9,7 @@ import {
   readOperation,
   updateOperation,
 } from "../lib/operations";
+import { problemResponses } from "../lib/problem";
 import { protectedRoute } from "./route";
 
 type Roles = readonly UserRole[];
@@ -18,6 +20,8 @@ const capitalised = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}
 interface Particulars {
   summary?: string;
   description?: string;
+  /** The current state can refuse it (409): a delete while other rows depend on the row. */
+  conflicts?: boolean;
 }
 
 /**
@@ -46,9 +50,20 @@ export function resourceRoutes<const Path extends string, Resource extends z.Zod
     at: string,
     operationId: string,
     summary: string,
-    particulars: Particulars,
+    { conflicts, ...particulars }: Particulars,
   ) =>
-    protectedRoute(roles, { ...operation, path: at, operationId, tags, summary, ...particulars });
+    protectedRoute(roles, {
+      ...operation,
+      path: at,
+      operationId,
+      tags,
+      summary,
+      ...particulars,
+      responses: {
+        ...operation.responses,
+        ...(conflicts && problemResponses(Status.CONFLICT)),
+      },
+    });
   return {
     create: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
       route(

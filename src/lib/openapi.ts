@@ -34,20 +34,37 @@ export const tags = [
   },
 ] as const;
 
-/** The top of the OpenAPI 3.1 document; paths and components come from the routes. */
-export function documentConfig(origin: string) {
+/**
+ * The top of the OpenAPI 3.1 document; paths and components come from the routes.
+ * `publicUrl` is the deployment's configured address (PUBLIC_URL), never the request's
+ * Host: a forged Host must not aim a reader's "Try it out" at another server.
+ */
+export function documentConfig(publicUrl: string) {
   return {
     openapi: "3.1.0",
     info: {
       title: "Portafolio API",
       version,
-      description:
-        "Backend for a national field-sales force: users, products, establishments " +
-        "(the stores sellers visit) and portfolios (the products a store carries). " +
+      description: [
+        "**Español.** La API de la fuerza de ventas en campo: los usuarios (vendedores, " +
+          "administradores, soporte y analistas), el catálogo de productos, los " +
+          "establecimientos que cada vendedor visita en su ruta y los portafolios de " +
+          "productos, con precios en pesos colombianos, que maneja cada establecimiento. " +
+          "Los vendedores la usan desde el celular, a menudo con mala señal, para cargar su " +
+          "ruta y el portafolio de una tienda antes de cada visita.",
+        "**English.** The API behind a national field-sales force: users (sellers, admins, " +
+          "support staff and analysts), the product catalogue, the establishments (stores) " +
+          "each seller visits on their route, and the portfolios of products, priced in " +
+          "Colombian pesos, each store carries. Sellers use it from phones, often on a weak " +
+          "signal, to load their route and a store's portfolio before each visit.",
         "Errors are RFC 9457 problem details (`application/problem+json`) with a " +
-        "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
+          "`requestId`. Send `x-d1-bookmark` back on reads to read your own writes.",
+      ].join("\n\n"),
+      contact: { name: "Portafolio API team" },
+      // A private package with no LICENSE file: all rights reserved, and the document says so.
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: origin, description: "This deployment" }],
+    servers: [{ url: publicUrl.replace(/\/+$/, ""), description: "This deployment" }],
     tags: [...tags],
   };
 }
@@ -67,18 +84,39 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
   }
   app.openAPIRegistry.register("Problem", ProblemSchema);
   for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
+    // A 405 answers a method a path does not have: no operation returns it, so it has no
+    // response component (an unused one fails the lint); the Problem schema lists its type.
+    if (kind === "method-not-allowed") continue;
     const { status, title } = problemKinds[kind];
     app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
       description: `${title.en} (\`${problemType(kind)}\`, ${status})`,
-      headers: { ...requestIdHeader, ...problemHeaders[kind] },
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/Problem" } } },
+      headers: {
+        ...requestIdHeader,
+        "Content-Language": headerRef("Content-Language"),
+        ...problemHeaders[kind],
+      },
+      content: {
+        [PROBLEM_CONTENT_TYPE]: {
+          schema: { $ref: "#/components/schemas/Problem" },
+          example: {
+            type: problemType(kind),
+            title: title.en,
+            status,
+            ...problemExamples[kind],
+            requestId: EXAMPLE_REQUEST_ID,
+          },
+        },
+      },
     });
   }
-  app.doc31(OPENAPI_PATH, (c) => documentConfig(new URL(c.req.url).origin));
+  app.doc31(OPENAPI_PATH, (c) => documentConfig(c.env.PUBLIC_URL));
 }
 
 /** `content` of a JSON request or response body. */
 export const jsonContent = <T>(schema: T) => ({ "application/json": { schema } });
+
+const EXAMPLE_REQUEST_ID = "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f";
+const EXAMPLE_PRODUCT = "/api/v1/products/0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90";
 
 interface DocumentedHeader {
   description: string;
@@ -96,7 +134,7 @@ const responseHeaders = {
       "The caller's own X-Request-Id when it is 1–128 of `[A-Za-z0-9._-]`, else a fresh " +
       "UUIDv7. The same id is the `requestId` of a problem and is in the server's log line.",
     schema: { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" },
-    example: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
+    example: EXAMPLE_REQUEST_ID,
   },
   "x-d1-bookmark": {
     description:
@@ -135,6 +173,13 @@ const responseHeaders = {
     schema: { type: "integer", minimum: 1, maximum: 86_400 },
     example: 60,
   },
+  "Content-Language": {
+    description:
+      "The language of the problem's title, detail and messages: `es` when Accept-Language " +
+      "asks for Spanish (`es`, `es-CO`, any `es-*`), else `en`.",
+    schema: { type: "string", enum: ["en", "es"] },
+    example: "es",
+  },
   "WWW-Authenticate": {
     description:
       'The scheme to authenticate with (RFC 6750): `Bearer realm="portafolio"` when no ' +
@@ -146,6 +191,14 @@ const responseHeaders = {
 
 /** Request headers every route may send, read by the app's middleware, not by a handler. */
 const requestHeaders = {
+  AcceptLanguage: {
+    name: "Accept-Language",
+    description:
+      "Spanish (`es`, `es-CO`, any `es-*`) or English (default) for error titles, details " +
+      "and validation messages. Codes (`type`, enum values, field names) never change.",
+    schema: { type: "string" as const },
+    example: "es-CO,es;q=0.9",
+  },
   RequestId: {
     name: "X-Request-Id",
     description:
@@ -165,6 +218,7 @@ const requestHeaders = {
 };
 
 export const requestIdParameter = { $ref: "#/components/parameters/RequestId" };
+export const acceptLanguageParameter = { $ref: "#/components/parameters/AcceptLanguage" };
 export const bookmarkParameter = { $ref: "#/components/parameters/D1Bookmark" };
 
 type HeaderComponent = keyof typeof responseHeaders;
@@ -181,6 +235,70 @@ export const contentEtagHeader = { ETag: headerRef("ContentETag") };
 export const locationHeader = { Location: headerRef("Location") };
 export const replayedHeader = { "Idempotent-Replayed": headerRef("Idempotent-Replayed") };
 const retryAfterHeader = { "Retry-After": headerRef("Retry-After") };
+
+/** What a problem of each kind says, as the API words it (type, title, status: the table). */
+const problemExamples: Record<
+  Exclude<ProblemKind, "method-not-allowed">,
+  Record<string, unknown>
+> = {
+  "validation-error": {
+    detail: "2 fields are invalid",
+    instance: "/api/v1/products",
+    errors: [
+      { path: "/price", message: "price must be at least 0" },
+      { path: "/unit", message: "unit must be one of: unit, pack, box, kg, l" },
+    ],
+  },
+  unauthorized: {
+    detail: "The access token is invalid or expired",
+    instance: "/api/v1/products",
+  },
+  forbidden: {
+    detail: "This action needs one of the roles: admin",
+    instance: "/api/v1/products",
+  },
+  "not-found": { detail: "No such product", instance: EXAMPLE_PRODUCT },
+  conflict: {
+    detail: "sku is already taken",
+    instance: "/api/v1/products",
+    errors: [{ path: "/sku", message: "sku is already taken" }],
+  },
+  "precondition-failed": {
+    detail: "The resource is at version 4; re-read it and retry.",
+    instance: EXAMPLE_PRODUCT,
+    currentVersion: 4,
+  },
+  "payload-too-large": {
+    detail: "The request body exceeds 1048576 bytes",
+    instance: "/api/v1/portfolios",
+  },
+  "unsupported-media-type": {
+    detail: 'Send the body as application/json (got "text/plain")',
+    instance: "/api/v1/products",
+  },
+  "idempotency-key-reused": {
+    detail: "This Idempotency-Key was used with a different request; use a new key",
+    instance: "/api/v1/products",
+    errors: [
+      {
+        path: "header.idempotency-key",
+        message: "idempotency-key was already used with another request",
+      },
+    ],
+  },
+  "rate-limited": {
+    detail: "Too many sign-in attempts from this network; wait a minute",
+    instance: "/api/v1/auth/login",
+  },
+  "internal-error": {
+    detail: "Something went wrong on our side. Quote the requestId to support.",
+    instance: "/api/v1/portfolios",
+  },
+  "service-unavailable": {
+    detail: "The database or session store did not answer; retry shortly.",
+    instance: "/api/v1/products",
+  },
+};
 
 /** Headers a problem of each kind carries, beyond X-Request-Id. */
 const problemHeaders: Partial<Record<ProblemKind, Record<string, { $ref: string }>>> = {

@@ -2,6 +2,7 @@ import { type RouteConfig, z } from "@hono/zod-openapi";
 import { BODY_GUARD_STATUSES } from "./body-guards";
 import * as Status from "./http-status";
 import {
+  acceptLanguageParameter,
   bookmarkHeader,
   bookmarkParameter,
   etagHeader,
@@ -12,7 +13,7 @@ import { type ProblemStatus, problemResponses } from "./problem";
 
 type Request = NonNullable<RouteConfig["request"]>;
 type Responses = RouteConfig["responses"];
-type Response = Responses[string];
+type DocumentedResponse = Responses[string];
 
 /** The part of a route its contract is derived from. */
 interface Contracted {
@@ -22,7 +23,7 @@ interface Contracted {
 }
 
 /** The ETag header a documented response declares (a reference to a header component). */
-function etagOf(response: Response | undefined): { $ref: string } | undefined {
+function etagOf(response: DocumentedResponse | undefined): { $ref: string } | undefined {
   if (response === undefined || "$ref" in response) return undefined;
   const etag = response.headers instanceof z.ZodObject ? undefined : response.headers?.ETag;
   return typeof etag?.$ref === "string" ? { $ref: etag.$ref } : undefined;
@@ -127,7 +128,11 @@ function withAppHeaders<R extends Responses>(responses: R, touches: Touches): R 
 export function appContract<C extends Contracted>(config: C, touches: Touches) {
   const reads = config.method === "get" && touches.storage;
   return {
-    parameters: [requestIdParameter, ...(reads ? [bookmarkParameter] : [])],
+    parameters: [
+      requestIdParameter,
+      acceptLanguageParameter,
+      ...(reads ? [bookmarkParameter] : []),
+    ],
     responses: withAppHeaders(
       { ...config.responses, ...sharedResponses(config, touches) },
       touches,

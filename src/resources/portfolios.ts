@@ -5,6 +5,7 @@ import { resourceVersion } from "../lib/etag";
 import { timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { PortfolioStatusSchema, ProductUnitSchema } from "./enums";
+import * as examples from "./examples";
 import { price } from "./money";
 
 /**
@@ -38,7 +39,7 @@ const portfolioShape = createSelectSchema(portfolios, {
       .openapi({ description: "Products in the portfolio.", example: 24 }),
   });
 
-export const PortfolioSchema = portfolioShape.openapi("Portfolio");
+export const PortfolioSchema = portfolioShape.openapi("Portfolio", { example: examples.portfolio });
 export type Portfolio = z.infer<typeof PortfolioSchema>;
 
 /**
@@ -78,9 +79,9 @@ export const PortfolioItemSchema = z
       description: "What to charge: this portfolio's price, else the list price.",
     }),
   })
-  .openapi("PortfolioItem");
+  .openapi("PortfolioItem", { example: examples.portfolioItem });
 export type PortfolioItem = z.infer<typeof PortfolioItemSchema>;
 
 export const CarriedPortfolioSchema = portfolioShape
   .extend({ items: z.array(PortfolioItemSchema) })
-  .openapi("CarriedPortfolio");
+  .openapi("CarriedPortfolio", { example: examples.carriedPortfolio });

@@ -7,6 +7,7 @@ import { resourceVersion } from "../lib/etag";
 import { timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { UserRoleSchema, UserStatusSchema } from "./enums";
+import * as examples from "./examples";
 
 /**
  * A user as the API shows them — to admins (/users), and to the user themselves (sign-in,
@@ -30,7 +31,7 @@ export const UserSchema = createSelectSchema(users, {
   ...timestamps(),
 })
   .omit({ passwordHash: true, failedLoginCount: true, lockedUntil: true })
-  .openapi("User");
+  .openapi("User", { example: examples.user });
 export type User = z.infer<typeof UserSchema>;
 
 /**

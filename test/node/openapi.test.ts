@@ -1,10 +1,11 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../src/auth/passwords";
-import { documentConfig } from "../../src/lib/openapi";
+import { type ProblemKind, problemComponentName, problemKinds } from "../../src/lib/problem";
+import { documentSchemas, pointerSegment } from "../support/document-schemas";
+import { generatedDocument } from "../support/generated-document";
 
-const document = createApp().getOpenAPI31Document(documentConfig("http://localhost:8787"));
+const document = generatedDocument();
 
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
   (["get", "put", "post", "delete", "patch"] as const).flatMap((method) => {
@@ -28,6 +29,17 @@ describe("OpenAPI document", () => {
         .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], document);
       expect(target, ref).toBeDefined();
     }
+  });
+});
+
+describe("info", () => {
+  it("says what the API is for in Spanish and in English, with a contact and a licence", () => {
+    const { info } = document;
+    const [spanish, english] = info.description!.split("\n\n");
+    expect(spanish).toMatch(/^\*\*Español\.\*\* La API de la fuerza de ventas/);
+    expect(english).toMatch(/^\*\*English\.\*\* The API behind a national field-sales force/);
+    expect(info.contact?.name).toBeTruthy();
+    expect(info.license).toEqual({ name: "Proprietary", identifier: "LicenseRef-Proprietary" });
   });
 });
 
@@ -98,6 +110,25 @@ describe("responses the app gives any route (src/lib/route-contract.ts)", () => 
       if (names.includes("header:if-none-match")) expect(has(operation, "304"), key).toBe(true);
       if (names.includes("header:idempotency-key")) expect(has(operation, "422"), key).toBe(true);
     }
+  });
+
+  it("every operation has a 4xx answer but the three that take no input (redocly.yaml)", () => {
+    const without = operations
+      .filter(({ operation }) => !Object.keys(operation.responses ?? {}).some((s) => /^4/.test(s)))
+      .map(({ key, operation }) => {
+        // Nothing of its own to get wrong: only the app-wide headers, and no body.
+        const own = parameters(operation).filter(
+          (p) => !["X-Request-Id", "Accept-Language", "x-d1-bookmark"].includes(p.name),
+        );
+        expect(own, key).toEqual([]);
+        expect(operation.requestBody, key).toBeUndefined();
+        return key;
+      });
+    expect(without.sort()).toEqual([
+      "GET /.well-known/jwks.json",
+      "GET /api/v1/health",
+      "GET /api/v1/health/ready",
+    ]);
   });
 
   it("every operation that touches D1 or KV documents 503: all but liveness and the JWKS", () => {
@@ -190,5 +221,61 @@ describe("schemas", () => {
       ...Object.keys(propertiesOf("Portfolio")),
       "items",
     ]);
+  });
+});
+
+describe("examples", () => {
+  const json = JSON.parse(JSON.stringify(document));
+  const check = documentSchemas(json);
+  const schemas = json.components.schemas as Record<string, { example?: unknown }>;
+  const responses = json.components.responses as Record<
+    string,
+    { content: Record<string, { example?: unknown }> }
+  >;
+  /** The component schema a request or response body names, if any. */
+  const bodySchemas = operations.flatMap(({ operation }) => {
+    const bodies = [
+      operation.requestBody,
+      ...Object.entries(operation.responses ?? {})
+        .filter(([status]) => status.startsWith("2"))
+        .map(([, response]) => response),
+    ] as { content?: Record<string, { schema?: { $ref?: string } }> }[];
+    return bodies.flatMap((body) =>
+      Object.values(body?.content ?? {}).map((media) => media.schema?.$ref?.split("/").pop()),
+    );
+  });
+
+  it("every request and success body has one", () => {
+    for (const name of new Set(bodySchemas)) {
+      expect(name, "a body schema that is not a named component").toBeDefined();
+      expect(schemas[name!]?.example, name).toBeDefined();
+    }
+  });
+
+  it("each example is valid against the schema it illustrates", () => {
+    const withExamples = Object.entries(schemas).filter(([, schema]) => "example" in schema);
+    expect(withExamples.length).toBeGreaterThan(30);
+    for (const [name, schema] of withExamples) {
+      expect(check(`#/components/schemas/${pointerSegment(name)}`, schema.example), name).toEqual(
+        [],
+      );
+    }
+  });
+
+  it("each problem response shows its own kind and status", () => {
+    for (const [name, response] of Object.entries(responses)) {
+      const { example } = response.content["application/problem+json"]!;
+      expect(check("#/components/schemas/Problem", example), name).toEqual([]);
+      const { type, status } = example as { type: string; status: number };
+      const kind = Object.entries(problemKinds).find(([, k]) => k.status === status)?.[0];
+      expect(type, name).toBe(`/problems/${kind}`);
+      expect(problemComponentName(kind as ProblemKind), name).toBe(name);
+    }
+  });
+
+  it("an example that breaks its schema is caught", () => {
+    expect(
+      check("#/components/schemas/Product", { ...(schemas.Product!.example as object), price: -1 }),
+    ).not.toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { email } from "../../lib/fields";
+import * as examples from "../../resources/examples";
 import { newPassword, UserSchema } from "../../resources/users";
 
 export const LoginSchema = z
@@ -8,7 +9,7 @@ export const LoginSchema = z
     // No policy here: the policy applies when a password is set, not when it is used.
     password: z.string().min(1).max(1024),
   })
-  .openapi("Login");
+  .openapi("Login", { example: examples.login });
 
 const refreshToken = () =>
   z
@@ -17,8 +18,12 @@ const refreshToken = () =>
     .max(512)
     .openapi({ description: "The opaque refresh token from login or refresh." });
 
-export const RefreshSchema = z.strictObject({ refreshToken: refreshToken() }).openapi("Refresh");
-export const LogoutSchema = z.strictObject({ refreshToken: refreshToken() }).openapi("Logout");
+export const RefreshSchema = z
+  .strictObject({ refreshToken: refreshToken() })
+  .openapi("Refresh", { example: examples.refresh });
+export const LogoutSchema = z
+  .strictObject({ refreshToken: refreshToken() })
+  .openapi("Logout", { example: examples.logout });
 
 export const TokenPairSchema = z
   .object({
@@ -39,11 +44,11 @@ export const TokenPairSchema = z
     }),
     user: UserSchema,
   })
-  .openapi("TokenPair");
+  .openapi("TokenPair", { example: examples.tokenPair });
 
 export const ChangePasswordSchema = z
   .strictObject({
     currentPassword: z.string().min(1).max(1024),
     newPassword: newPassword(),
   })
-  .openapi("ChangePassword");
+  .openapi("ChangePassword", { example: examples.changePassword });

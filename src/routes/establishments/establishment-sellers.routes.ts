@@ -5,13 +5,16 @@ import { idParam, pathIds } from "../../lib/fields";
 import * as Status from "../../lib/http-status";
 import { deleteOperation, heldListOperation } from "../../lib/operations";
 import { problemResponses } from "../../lib/problem";
+import * as examples from "../../resources/examples";
 import { SCOPE_NOTE, SellerSummarySchema } from "./establishments.schemas";
 
 /** The sellers who have an establishment on their route. */
 const tags = ["Establishments"];
 const params = pathIds({ id: "establishment", userId: "seller" });
 
-const SellerListSchema = z.object({ data: z.array(SellerSummarySchema) }).openapi("SellerList");
+const SellerListSchema = z
+  .object({ data: z.array(SellerSummarySchema) })
+  .openapi("SellerList", { example: examples.sellerList });
 
 export const listSellers = protectedRoute(ALL_ROLES, {
   ...heldListOperation("sellers", idParam("establishment"), z.object({}), SellerListSchema),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { establishmentKinds, establishmentStatuses, establishments } from "../../db/schema";
+import { establishmentKinds, establishments } from "../../db/schema";
 import { resourceVersion } from "../../lib/etag";
 import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
 import { nit } from "../../lib/nit";
@@ -7,6 +7,7 @@ import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
 import { EstablishmentStatusSchema, withDefault } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
@@ -17,11 +18,15 @@ export const EstablishmentKindSchema = z.enum(establishmentKinds).openapi("Estab
     "The sales channel, as the codes Colombian consumer-goods companies use (Spanish, without accents; `Droguería` is read as `drogueria`).",
 });
 
+// REAL columns: without bounds, the document would state a double's whole range.
+const latitude = () => z.number().min(-90).max(90).openapi({ example: 6.2447 });
+const longitude = () => z.number().min(-180).max(180).openapi({ example: -75.5906 });
+
 export const EstablishmentSchema = createSelectSchema(establishments, {
   ...timestamps(),
-  // REAL columns: without these, the document would state a double's whole range.
-  latitude: () => z.number().min(-90).max(90).openapi({ example: 6.2447 }),
-  longitude: () => z.number().min(-180).max(180).openapi({ example: -75.5906 }),
+  latitude,
+  longitude,
+  kind: EstablishmentKindSchema,
   status: EstablishmentStatusSchema,
   version: resourceVersion(),
 })
@@ -46,28 +51,23 @@ export const EstablishmentSchema = createSelectSchema(establishments, {
       .array(z.string())
       .openapi({ description: "Sellers with this establishment on their route." }),
   })
-  .openapi("Establishment");
+  .openapi("Establishment", { example: examples.establishment });
 export type Establishment = z.infer<typeof EstablishmentSchema>;
 
-const latitude = () => z.number().min(-90).max(90);
-const longitude = () => z.number().min(-180).max(180);
-
-/** A kind as people write it: "Droguería", "drogueria", "Estación de servicio". */
+/** A kind as people write it ("Droguería", "Estación de servicio"), read as its code. */
 const kind = () =>
-  z
-    .preprocess(
-      (value) =>
-        typeof value === "string"
-          ? value
-              .normalize("NFD")
-              .replace(/\p{M}/gu, "")
-              .trim()
-              .toLowerCase()
-              .replace(/[\s-]+/g, "_")
-          : value,
-      EstablishmentKindSchema,
-    )
-    .openapi({ ...EstablishmentKindSchema.meta(), type: "string" });
+  z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .normalize("NFD")
+            .replace(/\p{M}/gu, "")
+            .trim()
+            .toLowerCase()
+            .replace(/[\s-]+/g, "_")
+        : value,
+    EstablishmentKindSchema,
+  );
 
 const fields = {
   name: text(150),
@@ -106,7 +106,7 @@ export const CreateEstablishmentSchema = z
     status: withDefault(EstablishmentStatusSchema, "active"),
   })
   .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
-  .openapi("CreateEstablishment");
+  .openapi("CreateEstablishment", { example: examples.createEstablishment });
 
 export const UpdateEstablishmentSchema = patchBody({
   ...fields,
@@ -121,7 +121,7 @@ export const UpdateEstablishmentSchema = patchBody({
     message: message("placeTogether"),
     path: ["city"],
   })
-  .openapi("UpdateEstablishment");
+  .openapi("UpdateEstablishment", { example: examples.updateEstablishment, minProperties: 1 });
 
 export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
@@ -137,7 +137,7 @@ export const EstablishmentListQuerySchema = listQuerySchema(
   department: z.string().min(1).max(80).optional().openapi({
     description: "A department: DIVIPOLA code or any spelling of its name (`antioquia`).",
   }),
-  status: z.enum(establishmentStatuses).optional(),
+  status: EstablishmentStatusSchema.optional(),
   portfolioId: id().optional(),
   sellerId: id().optional().openapi({ description: "Only on this seller's route." }),
   updatedSince: updatedSince(),
@@ -149,6 +149,9 @@ export const EstablishmentListQuerySchema = listQuerySchema(
  */
 export const SellerSummarySchema = z
   .object({ id: z.string(), firstName: z.string(), lastName: z.string() })
-  .openapi("SellerSummary");
+  .openapi("SellerSummary", { example: examples.sellerSummary });
 
-export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi("EstablishmentPage");
+export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi(
+  "EstablishmentPage",
+  { example: examples.establishmentPage },
+);

@@ -1,15 +1,17 @@
 import { z } from "@hono/zod-openapi";
+import { version } from "../../../package.json";
+import * as examples from "../../resources/examples";
 
 export const HealthSchema = z
   .object({
     status: z.literal("ok"),
     version: z.string().openapi({ example: "0.1.0" }),
   })
-  .openapi("Health");
+  .openapi("Health", { example: { status: "ok", version } });
 
 export const ReadinessSchema = z
   .object({
     status: z.literal("ok"),
     checks: z.object({ d1: z.literal("ok"), kv: z.literal("ok") }),
   })
-  .openapi("Readiness");
+  .openapi("Readiness", { example: examples.readiness });

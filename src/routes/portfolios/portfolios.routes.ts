@@ -28,5 +28,8 @@ export const get = portfolios.get(ALL_ROLES);
 export const update = portfolios.update(["admin"], UpdatePortfolioSchema);
 export const remove = portfolios.remove(["admin"], {
   description:
-    "Soft delete. Establishments carrying it are left with `portfolioId: null`; its name can be reused.",
+    "Soft delete; its name can be reused. While live establishments carry it → 409 with " +
+    "`dependents` (how many): find them with `GET /establishments?portfolioId={id}` and " +
+    "give each another portfolio or none (`PATCH /establishments/{id}`) first.",
+  conflicts: true,
 });

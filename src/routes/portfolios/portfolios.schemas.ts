@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { id, patchBody, searchText, text } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { PortfolioStatusSchema, withDefault } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
 import { PortfolioItemSchema, PortfolioSchema } from "../../resources/portfolios";
 
@@ -20,7 +21,7 @@ export const NewItemSchema = z
       .optional()
       .openapi({ description: "Order in the portfolio; defaults to the list order." }),
   })
-  .openapi("NewPortfolioItem");
+  .openapi("NewPortfolioItem", { example: examples.newPortfolioItem });
 
 const fields = {
   name: text(120),
@@ -35,12 +36,12 @@ export const CreatePortfolioSchema = z
     status: withDefault(PortfolioStatusSchema, "active"),
     items: z.array(NewItemSchema).max(MAX_ITEMS_PER_REQUEST).default([]),
   })
-  .openapi("CreatePortfolio");
+  .openapi("CreatePortfolio", { example: examples.createPortfolio });
 
 export const UpdatePortfolioSchema = patchBody({
   ...fields,
   description: fields.description.nullable(),
-}).openapi("UpdatePortfolio");
+}).openapi("UpdatePortfolio", { example: examples.updatePortfolio, minProperties: 1 });
 
 export const PortfolioListQuerySchema = listQuerySchema(
   ["name", "createdAt", "updatedAt"],
@@ -51,9 +52,14 @@ export const PortfolioListQuerySchema = listQuerySchema(
   productId: id().optional().openapi({ description: "Only portfolios that contain this product." }),
 });
 
-export const PortfolioPageSchema = pageSchema(PortfolioSchema).openapi("PortfolioPage");
+export const PortfolioPageSchema = pageSchema(PortfolioSchema).openapi("PortfolioPage", {
+  example: examples.portfolioPage,
+});
 
-export const PortfolioItemPageSchema = pageSchema(PortfolioItemSchema).openapi("PortfolioItemPage");
+export const PortfolioItemPageSchema = pageSchema(PortfolioItemSchema).openapi(
+  "PortfolioItemPage",
+  { example: examples.portfolioItemPage },
+);
 
 export const ItemListQuerySchema = listQuerySchema(["position"], "position");
 
@@ -65,4 +71,4 @@ export const PutItemSchema = z
       .openapi({ description: "This portfolio's price; null restores the list price." }),
     position: position().optional(),
   })
-  .openapi("PutPortfolioItem");
+  .openapi("PutPortfolioItem", { example: examples.putPortfolioItem });

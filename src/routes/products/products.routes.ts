@@ -24,6 +24,9 @@ export const get = products.get(ALL_ROLES);
 export const update = products.update(["admin"], UpdateProductSchema);
 export const remove = products.remove(["admin"], {
   description:
-    "Soft delete: the product disappears from reads and lists, its sku and gtin can be " +
-    "reused, and every portfolio that held it drops it from its items.",
+    "Soft delete: the product disappears from reads and lists, and its sku and gtin can be " +
+    "reused. While live portfolios list it → 409 with `dependents` (how many): find them " +
+    "with `GET /portfolios?productId={id}` and remove it with " +
+    "`DELETE /portfolios/{portfolioId}/items/{id}` first.",
+  conflicts: true,
 });

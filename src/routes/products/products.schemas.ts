@@ -8,6 +8,7 @@ import { publicHttpsUrl } from "../../lib/public-url";
 import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
 import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
 
 export const ProductSchema = createSelectSchema(products, {
@@ -18,7 +19,7 @@ export const ProductSchema = createSelectSchema(products, {
   version: resourceVersion(),
 })
   .omit({ deletedAt: true, nameKey: true })
-  .openapi("Product");
+  .openapi("Product", { example: examples.product });
 export type Product = z.infer<typeof ProductSchema>;
 
 const sku = () =>
@@ -52,7 +53,7 @@ export const CreateProductSchema = z
     currency: fields.currency.default("COP"),
     status: withDefault(ProductStatusSchema, "active"),
   })
-  .openapi("CreateProduct");
+  .openapi("CreateProduct", { example: examples.createProduct });
 
 export const UpdateProductSchema = patchBody({
   ...fields,
@@ -60,7 +61,7 @@ export const UpdateProductSchema = patchBody({
   brand: fields.brand.nullable(),
   gtin: fields.gtin.nullable(),
   imageUrl: fields.imageUrl.nullable(),
-}).openapi("UpdateProduct");
+}).openapi("UpdateProduct", { example: examples.updateProduct, minProperties: 1 });
 
 export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],
@@ -73,4 +74,6 @@ export const ProductListQuerySchema = listQuerySchema(
   updatedSince: updatedSince(),
 });
 
-export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage");
+export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage", {
+  example: examples.productPage,
+});

@@ -4,6 +4,7 @@ import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { message } from "../../lib/validation";
 import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
+import * as examples from "../../resources/examples";
 import { newPassword, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
@@ -33,7 +34,7 @@ export const CreateUserSchema = z
       });
     }
   })
-  .openapi("CreateUser");
+  .openapi("CreateUser", { example: examples.createUser });
 
 export const UpdateUserSchema = patchBody({
   email: email(),
@@ -43,7 +44,7 @@ export const UpdateUserSchema = patchBody({
   phone: phone().nullable(),
   role: UserRoleSchema,
   status: UserStatusSchema,
-}).openapi("UpdateUser");
+}).openapi("UpdateUser", { example: examples.updateUser, minProperties: 1 });
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
   role: UserRoleSchema.optional(),
@@ -51,7 +52,9 @@ export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "c
   q: searchText("name or email"),
 });
 
-export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage");
+export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage", {
+  example: examples.userPage,
+});
 
 export const SessionSchema = z
   .object({
@@ -62,6 +65,8 @@ export const SessionSchema = z
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
   })
-  .openapi("Session");
+  .openapi("Session", { example: examples.session });
 
-export const SessionListSchema = z.object({ data: z.array(SessionSchema) }).openapi("SessionList");
+export const SessionListSchema = z
+  .object({ data: z.array(SessionSchema) })
+  .openapi("SessionList", { example: examples.sessionList });

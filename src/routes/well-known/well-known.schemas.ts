@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import * as examples from "../../resources/examples";
 
 const JwkSchema = z
   .object({
@@ -12,4 +13,6 @@ const JwkSchema = z
   })
   .openapi("Jwk");
 
-export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("Jwks");
+export const JwksSchema = z
+  .object({ keys: z.array(JwkSchema) })
+  .openapi("Jwks", { example: examples.jwks });

@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import { createApp } from "../../src/app";
+import { documentConfig } from "../../src/lib/openapi";
+
+/** PUBLIC_URL as wrangler.toml sets it: the document Node tests check is the one served. */
+export function configuredPublicUrl(): string {
+  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+  const url = /^PUBLIC_URL\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (url === undefined) throw new Error("wrangler.toml sets no PUBLIC_URL");
+  return url;
+}
+
+/** The OpenAPI document as the Worker serves it, generated in Node (for Node-only tools). */
+export const generatedDocument = () =>
+  createApp().getOpenAPI31Document(documentConfig(configuredPublicUrl()));
