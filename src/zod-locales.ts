@@ -1,3 +1,9 @@
-// Stands in for zod's `../locales/index.js` (see [alias] in wrangler.toml): the Worker only
-// speaks zod's default English messages, so `z.locales` / `core.locales` hold English alone.
-export { default as en } from "zod/v4/locales/en.js";
+// Stands in for zod's `../locales/index.js` and `../locales/en.js` (see [alias] in
+// wrangler.toml). No zod wording ever reaches a person: the validation hook writes every
+// message itself, in English or Spanish, from each issue's code and parameters
+// (src/lib/validation.ts). So the Worker bundles none of zod's translations, only this
+// fallback that zod's own config asks for.
+const en = () => ({ localeError: () => "Invalid input" });
+
+export { en };
+export default en;
