@@ -2406,8 +2406,8 @@ CREATE INDEX `establishment_sellers_seller_idx` ON `establishment_sellers` (`sel
 CREATE UNIQUE INDEX `establishments_tax_id_unique` ON `establishments` (`tax_id`) WHERE "establishments"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX `establishments_city_id_idx` ON `establishments` (`city`,`id`);--> statement-breakpoint
 CREATE INDEX `establishments_department_idx` ON `establishments` (`department`);--> statement-breakpoint
-CREATE INDEX `establishments_city_code_idx` ON `establishments` (`city_code`);--> statement-breakpoint
-CREATE INDEX `establishments_department_code_idx` ON `establishments` (`department_code`);--> statement-breakpoint
+CREATE INDEX `establishments_city_code_name_id_idx` ON `establishments` (`city_code`,`name`,`id`);--> statement-breakpoint
+CREATE INDEX `establishments_department_code_name_id_idx` ON `establishments` (`department_code`,`name`,`id`);--> statement-breakpoint
 CREATE INDEX `establishments_status_idx` ON `establishments` (`status`);--> statement-breakpoint
 CREATE INDEX `establishments_portfolio_idx` ON `establishments` (`portfolio_id`);--> statement-breakpoint
 CREATE INDEX `establishments_name_id_idx` ON `establishments` (`name`,`id`);--> statement-breakpoint

@@ -524,7 +524,16 @@ describe("Colombian places, kinds and NITs as people write them", () => {
       expect(await ids(`${query}&q=${key}`), query).toEqual([store.id]);
     }
     expect(await ids(`q=${encodeURIComponent("tienda dona rosa")}&city=17001`)).toContain(store.id);
-    expect(await ids(`city=narnia&q=${key}`)).toEqual([]);
+    const narnia = await expectProblem(
+      await admin.get("/establishments?city=narnia"),
+      400,
+      "validation-error",
+    );
+    expect(narnia.errors).toEqual([
+      { path: "query.city", message: expect.stringContaining('"narnia" is not a municipality') },
+    ]);
+    // Buenavista is a municipality of four departments: alone it names all four.
+    expect((await admin.get("/establishments?city=buenavista&department=boyaca")).status).toBe(200);
   });
 
   it("kinds are Spanish codes; accented and capitalised spellings are read as them", async () => {

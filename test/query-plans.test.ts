@@ -39,7 +39,12 @@ await insertProducts(60);
 
 const lists: [string, string[]][] = [
   ["/api/v1/products", ["name", "-name", "sku", "price", "-price", "createdAt", "updatedAt"]],
+  // Search as people type it reads the stored name key while walking the sort index.
+  ["/api/v1/products?q=maracuya", ["name", "price"]],
   ["/api/v1/establishments", ["name", "city", "createdAt", "-updatedAt"]],
+  // A place filter, by name or code, is one code: (code, name, id) is walked in order.
+  ["/api/v1/establishments?q=dona%20rosa&city=medellin", ["name", "-name"]],
+  ["/api/v1/establishments?department=antioquia", ["name"]],
   ["/api/v1/portfolios", ["name", "createdAt", "updatedAt"]],
   ["/api/v1/users", ["createdAt", "lastName"]],
 ];
@@ -50,11 +55,16 @@ describe("list queries walk an index in sort order", () => {
       it(`${path}?sort=${sort}, first page and a later page`, async () => {
         const statements: string[] = [];
         const db = { ...env, DB: recordingDb(statements) } as unknown as Env;
-        const first = await app.request(`${path}?sort=${sort}&limit=5`, { headers }, db);
+        const page = (extra: string) =>
+          app.request(
+            `${path}${path.includes("?") ? "&" : "?"}sort=${sort}&limit=5${extra}`,
+            { headers },
+            db,
+          );
+        const first = await page("");
         expect(first.status).toBe(200);
         const { nextCursor } = (await first.json()) as { nextCursor: string | null };
-        if (nextCursor)
-          await app.request(`${path}?sort=${sort}&limit=5&cursor=${nextCursor}`, { headers }, db);
+        if (nextCursor) await page(`&cursor=${nextCursor}`);
         const listQueries = statements.filter((q) => /order by/i.test(q));
         expect(listQueries.length).toBeGreaterThan(0);
         for (const query of listQueries) {

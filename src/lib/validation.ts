@@ -97,6 +97,10 @@ const checkMessages = {
     en: `${f}: "${value}" is not a municipality of ${department} (a DANE DIVIPOLA name or 5-digit code)`,
     es: `${f}: "${value}" no es un municipio de ${department} (un nombre o código de 5 dígitos de la DIVIPOLA del DANE)`,
   }),
+  unknownPlace: (f, { value }) => ({
+    en: `${f}: "${value}" is not a municipality of Colombia (a DANE DIVIPOLA name or 5-digit code)`,
+    es: `${f}: "${value}" no es un municipio de Colombia (un nombre o código de 5 dígitos de la DIVIPOLA del DANE)`,
+  }),
 } satisfies Record<string, (field: string, params: Record<string, string>) => Text>;
 
 export type MessageKey = keyof typeof checkMessages;

@@ -66,8 +66,9 @@ export const establishments = sqliteTable(
     uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
     index("establishments_city_id_idx").on(t.city, t.id),
     index("establishments_department_idx").on(t.department),
-    index("establishments_city_code_idx").on(t.cityCode),
-    index("establishments_department_code_idx").on(t.departmentCode),
+    // A place filter is an equality on one code: the list then walks these in name order.
+    index("establishments_city_code_name_id_idx").on(t.cityCode, t.name, t.id),
+    index("establishments_department_code_name_id_idx").on(t.departmentCode, t.name, t.id),
     index("establishments_status_idx").on(t.status),
     index("establishments_portfolio_idx").on(t.portfolioId),
     index("establishments_name_id_idx").on(t.name, t.id),

@@ -1,12 +1,19 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   assertSellerMaySet,
   visibleEstablishment,
   visibleEstablishments,
 } from "../../auth/establishment-scope";
-import type { Database } from "../../db/client";
 import { keyset } from "../../db/keyset";
-import { findDepartment, findPlace, inDepartmentNamed, inMunicipalityNamed } from "../../db/places";
+import {
+  departmentCodes,
+  findPlace,
+  loadPlaces,
+  municipalityCodes,
+  type Place,
+  type Places,
+} from "../../db/places";
 import {
   establishmentSellers,
   establishments,
@@ -44,42 +51,71 @@ const unknownPortfolio: FieldError = {
   message: { en: "portfolioId names no portfolio", es: "portfolioId no es un portafolio" },
 };
 
-/** The DIVIPOLA lookups of a body's department and city, for the checks' round trip. */
-const placeLookups = (db: Database, body: { department?: string; city?: string }) =>
-  [
-    findDepartment(db, body.department ?? ""),
-    findPlace(db, body.department ?? "", body.city ?? ""),
-  ] as const;
-
-type Found<T extends { execute: () => Promise<unknown> }> = Awaited<ReturnType<T["execute"]>>;
-
-/** What is wrong with a body's place: an unknown department, or a city not in it. */
-function placeErrors(
+/**
+ * A body's department and city as DIVIPOLA has them, or what is wrong with them (an unknown
+ * department, or a city not in it), each at its own field. A body without them has none.
+ */
+function placeOf(
+  places: Places,
   body: { department?: string; city?: string },
-  [departments, places]: [
-    Found<ReturnType<typeof findDepartment>>,
-    Found<ReturnType<typeof findPlace>>,
-  ],
-): FieldError[] {
-  if (body.department === undefined || body.city === undefined || places.length > 0) return [];
-  const [department] = departments;
-  return department === undefined
-    ? [
-        {
+): { place?: Place; errors: FieldError[] } {
+  if (body.department === undefined || body.city === undefined) return { errors: [] };
+  const place = findPlace(places, body.department, body.city);
+  if (place) return { place, errors: [] };
+  const [department] = departmentCodes(places, body.department);
+  const error: FieldError =
+    department === undefined
+      ? {
           path: "/department",
           message: checkMessage("unknownDepartment", "department", { value: body.department }),
-        },
-      ]
-    : [
-        {
+        }
+      : {
           path: "/city",
           message: checkMessage("unknownCity", "city", {
             value: body.city,
-            department: department.name,
+            department: places.departments.get(department)!,
           }),
-        },
-      ];
+        };
+  return { errors: [error] };
 }
+
+/** The codes a list's place filter names; a name that is no place is the caller's mistake. */
+function placeFilter(places: Places, query: { department?: string; city?: string }) {
+  const errors: FieldError[] = [];
+  const departments =
+    query.department === undefined ? undefined : departmentCodes(places, query.department);
+  if (departments?.length === 0) {
+    errors.push({
+      path: "query.department",
+      message: checkMessage("unknownDepartment", "department", { value: query.department! }),
+    });
+  }
+  const cities =
+    query.city === undefined ? undefined : municipalityCodes(places, query.city, departments);
+  if (cities?.length === 0 && errors.length === 0) {
+    const [only] = departments ?? [];
+    errors.push({
+      path: "query.city",
+      message:
+        only === undefined
+          ? checkMessage("unknownPlace", "city", { value: query.city! })
+          : checkMessage("unknownCity", "city", {
+              value: query.city!,
+              department: places.departments.get(only)!,
+            }),
+    });
+  }
+  if (errors.length > 0) throw invalid(errors);
+  return { departments, cities };
+}
+
+/** One code is an equality, so the list walks (code, name, id) in order; several, a set. */
+const oneOf = (column: SQLiteColumn, codes: readonly string[] | undefined) =>
+  codes === undefined
+    ? undefined
+    : codes.length === 1
+      ? eq(column, codes[0]!)
+      : inArray(column, [...codes]);
 
 const invalid = (errors: FieldError[]) =>
   new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });
@@ -89,19 +125,14 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   await assertSellerMaySet(c, "create");
   const { userId, role } = c.var.auth;
   const db = c.var.db;
-  // One round trip for every check: the place in DIVIPOLA and the portfolio.
-  const [departments, places, portfolio] = await db.batch([
-    ...placeLookups(db, body),
-    livePortfolio(db, body.portfolioId ?? ""),
-  ]);
-  const errors = placeErrors(body, [departments, places]);
-  if (body.portfolioId !== undefined && portfolio.length === 0) errors.push(unknownPortfolio);
-  if (errors.length > 0) {
+  const { place, errors } = placeOf(await loadPlaces(db), body);
+  if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0)
+    errors.push(unknownPortfolio);
+  if (!place || errors.length > 0) {
     const replay = await replayRecorded(c);
     if (replay) return replay;
     throw invalid(errors);
   }
-  const place = places[0]!;
   const now = new Date().toISOString();
   // A seller who adds a store is the one who visits it.
   const sellerIds = role === "seller" ? [userId] : [];
@@ -150,6 +181,10 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     updatedAt: establishments.updatedAt,
   });
   const db = c.var.db;
+  const place =
+    query.city === undefined && query.department === undefined
+      ? { departments: undefined, cities: undefined }
+      : placeFilter(await loadPlaces(db), query);
   const rows = await db
     .select(establishmentColumns)
     .from(establishments)
@@ -157,12 +192,8 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
       and(
         visibleEstablishments(c.var.auth),
         query.q === undefined ? undefined : contains(establishments.nameKey, searchKey(query.q)),
-        query.city === undefined
-          ? undefined
-          : inMunicipalityNamed(db, establishments.cityCode, query.city),
-        query.department === undefined
-          ? undefined
-          : inDepartmentNamed(db, establishments.departmentCode, query.department),
+        oneOf(establishments.cityCode, place.cities),
+        oneOf(establishments.departmentCode, place.departments),
         query.status === undefined ? undefined : eq(establishments.status, query.status),
         query.portfolioId === undefined
           ? undefined
@@ -194,21 +225,19 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const patch = c.req.valid("json");
   await assertSellerMaySet(c, "update");
   const db = c.var.db;
-  // One round trip for every check: the establishment (in scope), its new place in
-  // DIVIPOLA and its new portfolio.
-  const [[before], departments, places, portfolio] = await db.batch([
+  // One round trip for every check: the establishment (in scope) and the new portfolio.
+  const [[before], portfolio] = await db.batch([
     findVisible(db, c.var.auth, id),
-    ...placeLookups(db, patch),
     livePortfolio(db, patch.portfolioId ?? ""),
   ]);
   if (!before) throw notFound();
-  const errors = placeErrors(patch, [departments, places]);
+  const { place, errors } = placeOf(await loadPlaces(db), patch);
   if (patch.portfolioId && portfolio.length === 0) errors.push(unknownPortfolio);
   if (errors.length > 0) throw invalid(errors);
   const establishment = await updateVersioned(c, establishmentTarget(c.var.auth, id), {
     before,
     // Department and city come together (the schema says so) and are stored as DANE has them.
-    patch: { ...patch, ...places[0] },
+    patch: { ...patch, ...place },
     returning: establishmentColumns,
   });
   return c.json(toEstablishment(establishment), Status.OK);
