@@ -11,7 +11,6 @@ import {
   findPlace,
   loadPlaces,
   municipalityCodes,
-  type Place,
   type Places,
 } from "../../db/places";
 import {
@@ -52,60 +51,52 @@ const unknownPortfolio: FieldError = {
 };
 
 /**
- * A body's department and city as DIVIPOLA has them, or what is wrong with them (an unknown
- * department, or a city not in it), each at its own field. A body without them has none.
+ * Why a department and a city name no place: the department is none, or the city is in
+ * none of the departments named (any department, without one). Each at its own field.
  */
-function placeOf(
+function placeError(
   places: Places,
-  body: { department?: string; city?: string },
-): { place?: Place; errors: FieldError[] } {
-  if (body.department === undefined || body.city === undefined) return { errors: [] };
-  const place = findPlace(places, body.department, body.city);
-  if (place) return { place, errors: [] };
-  const [department] = departmentCodes(places, body.department);
-  const error: FieldError =
-    department === undefined
-      ? {
-          path: "/department",
-          message: checkMessage("unknownDepartment", "department", { value: body.department }),
-        }
-      : {
-          path: "/city",
-          message: checkMessage("unknownCity", "city", {
-            value: body.city,
-            department: places.departments.get(department)!,
+  { department, city }: { department?: string; city?: string },
+  pathOf: (field: "department" | "city") => string,
+): FieldError | undefined {
+  const departments = department === undefined ? undefined : departmentCodes(places, department);
+  if (departments?.length === 0) {
+    return {
+      path: pathOf("department"),
+      message: checkMessage("unknownDepartment", "department", { value: department! }),
+    };
+  }
+  if (city === undefined || municipalityCodes(places, city, departments).length > 0) return;
+  const [only] = departments ?? [];
+  return {
+    path: pathOf("city"),
+    message:
+      only === undefined
+        ? checkMessage("unknownPlace", "city", { value: city })
+        : checkMessage("unknownCity", "city", {
+            value: city,
+            department: places.departments.get(only)!,
           }),
-        };
-  return { errors: [error] };
+  };
+}
+
+/** A body's department and city as DIVIPOLA has them, or what is wrong with them. */
+function placeOf(places: Places, body: { department?: string; city?: string }) {
+  const errors: FieldError[] = [];
+  if (body.department === undefined || body.city === undefined) return { errors };
+  const place = findPlace(places, body.department, body.city);
+  if (!place) errors.push(placeError(places, body, (field) => `/${field}`)!);
+  return { place, errors };
 }
 
 /** The codes a list's place filter names; a name that is no place is the caller's mistake. */
 function placeFilter(places: Places, query: { department?: string; city?: string }) {
-  const errors: FieldError[] = [];
+  const error = placeError(places, query, (field) => `query.${field}`);
+  if (error) throw invalid([error]);
   const departments =
     query.department === undefined ? undefined : departmentCodes(places, query.department);
-  if (departments?.length === 0) {
-    errors.push({
-      path: "query.department",
-      message: checkMessage("unknownDepartment", "department", { value: query.department! }),
-    });
-  }
   const cities =
     query.city === undefined ? undefined : municipalityCodes(places, query.city, departments);
-  if (cities?.length === 0 && errors.length === 0) {
-    const [only] = departments ?? [];
-    errors.push({
-      path: "query.city",
-      message:
-        only === undefined
-          ? checkMessage("unknownPlace", "city", { value: query.city! })
-          : checkMessage("unknownCity", "city", {
-              value: query.city!,
-              department: places.departments.get(only)!,
-            }),
-    });
-  }
-  if (errors.length > 0) throw invalid(errors);
   return { departments, cities };
 }
 
