@@ -61,10 +61,16 @@ describe("GET /api/v1/openapi.json", () => {
     }
   });
 
-  it("documents the problem schema and a reusable response for every problem kind", async () => {
+  it("documents the problem schema and a reusable response for every kind an operation gives", async () => {
     const doc = await documentOf();
     expect(doc.components.schemas.Problem).toBeDefined();
-    expect(Object.keys(doc.components.responses)).toHaveLength(Object.keys(problemKinds).length);
+    // A 405 answers a method a path lacks, so no operation declares it: its type is in the
+    // Problem schema, and a response component nothing uses would fail the lint.
+    const given = Object.keys(problemKinds).filter((kind) => kind !== "method-not-allowed");
+    expect(Object.keys(doc.components.responses)).toHaveLength(given.length);
+    expect(JSON.stringify(doc.components.schemas.Problem)).toContain(
+      "/problems/method-not-allowed",
+    );
   });
 
   it("documents every route the app serves, and nothing it does not serve", async () => {
