@@ -104,15 +104,13 @@ export const IfMatchHeaderSchema = z.object({
       description:
         'Write only if the resource is still at this version, an ETag such as `"3"` (or `*`); ' +
         "else 412. Without it the write goes through (last writer wins).",
-      example: '"3"',
     }),
 });
 
 /** Documents the If-None-Match request header of a cacheable read. */
 export const IfNoneMatchHeaderSchema = z.object({
   "if-none-match": z.string().optional().openapi({
-    description: "The ETag you hold; 304 with no body when it is still current.",
-    example: '"3"',
+    description: 'The ETag you hold (such as `"3"`); 304 with no body when it is still current.',
   }),
 });
 

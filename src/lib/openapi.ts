@@ -190,14 +190,16 @@ const responseHeaders = {
 } satisfies Record<string, DocumentedHeader>;
 
 /** Request headers every route may send, read by the app's middleware, not by a handler. */
+// No `example` on these optional headers: the docs UI's Try it out would send it (a made-up
+// bookmark, a Spanish preference) on every call; their descriptions show the form instead.
 const requestHeaders = {
   AcceptLanguage: {
     name: "Accept-Language",
     description:
       "Spanish (`es`, `es-CO`, any `es-*`) or English (default) for error titles, details " +
-      "and validation messages. Codes (`type`, enum values, field names) never change.",
+      "and validation messages, e.g. `es-CO,es;q=0.9`. Codes (`type`, enum values, field " +
+      "names) never change.",
     schema: { type: "string" as const },
-    example: "es-CO,es;q=0.9",
   },
   RequestId: {
     name: "X-Request-Id",
@@ -205,7 +207,6 @@ const requestHeaders = {
       "Your id for this request, 1–128 of `[A-Za-z0-9._-]`: echoed back and logged, so " +
       "your log and ours meet. Anything else is replaced by a fresh id (never refused).",
     schema: { type: "string" as const },
-    example: "app-movil-42.reintento_1",
   },
   D1Bookmark: {
     name: "x-d1-bookmark",
@@ -213,7 +214,6 @@ const requestHeaders = {
       "The `x-d1-bookmark` of an earlier answer: this read sees at least what that request " +
       "saw, such as your own writes. A malformed one is ignored (any replica answers).",
     schema: { type: "string" as const },
-    example: "0000000a-00000004-00005040-6b3e5c1d9f0a2b4c6d8e0f1a2b3c4d5e",
   },
 };
 
