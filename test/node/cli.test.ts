@@ -28,10 +28,17 @@ const env = (persistTo = state) => ({
   WRANGLER_SEND_METRICS: "false",
 });
 
-/** Runs the script with `input` as its standard input (a pipe, never a terminal). */
-function userCreate(args: string[], input = ""): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a script of scripts/ on the local state in `persistTo`, with `input` as its
+ * standard input (a pipe, never a terminal); stdout and stderr as one output.
+ */
+function script(
+  file: string,
+  args: string[],
+  { input = "", persistTo = state }: { input?: string; persistTo?: string } = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "scripts/user-create.ts", ...args], { env: env() });
+    const child = spawn("npx", ["tsx", `scripts/${file}`, ...args], { env: env(persistTo) });
     let output = "";
     child.stdout.on("data", (data) => {
       output += data;
@@ -46,6 +53,8 @@ function userCreate(args: string[], input = ""): Promise<{ code: number | null; 
     child.stdin.end(input);
   });
 }
+
+const userCreate = (args: string[], input = "") => script("user-create.ts", args, { input });
 
 /**
  * Runs the script in a pseudo-terminal (util-linux `script`), typing each answer once its
@@ -217,29 +226,6 @@ describe("npm run user:create", { timeout: 120_000 }, () => {
   });
 });
 
-/** Runs a script of scripts/ on the local state in `persistTo`; no input. */
-function script(
-  file: string,
-  args: string[],
-  persistTo: string,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", `scripts/${file}`, ...args], {
-      env: env(persistTo),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (data) => {
-      output += data;
-    });
-    child.stderr.on("data", (data) => {
-      output += data;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
 /** Runs SQL (one or more statements) on the local D1 in `persistTo`: the last one's rows. */
 async function sql<Row = Record<string, unknown>>(persistTo: string, command: string) {
   const { stdout } = await run(
@@ -307,14 +293,14 @@ describe("npm run db:reset and npm run db:seed", { timeout: 180_000 }, () => {
   afterAll(() => rm(data, { recursive: true, force: true }));
 
   it("db:reset refuses --remote and touches nothing", async () => {
-    const refused = await script("reset.ts", ["--remote"], data);
+    const refused = await script("reset.ts", ["--remote"], { persistTo: data });
     expect(refused.code).toBe(1);
     expect(refused.output).toMatch(/db:reset: refused/);
     expect(refused.output).not.toMatch(/deleted/);
   });
 
   it("db:reset works when there is no local state yet: migrations, then the demo data", async () => {
-    const reset = await script("reset.ts", [], data);
+    const reset = await script("reset.ts", [], { persistTo: data });
     expect(reset.output).toContain("no local D1 database yet");
     expect(reset.output).toContain("no local KV (refresh tokens) yet");
     expect(reset.output).toContain("Seeded");
@@ -333,7 +319,7 @@ describe("npm run db:reset and npm run db:seed", { timeout: 180_000 }, () => {
        insert into products (id, sku, name, category, unit, price, created_at, updated_at)
          values ('not-demo', 'OTRO-1', 'No es demo', 'otros', 'unit', 100, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');`,
     );
-    const seed = await script("seed.ts", [], data);
+    const seed = await script("seed.ts", [], { persistTo: data });
     expect(seed.output).toContain("Seeded");
     expect(seed.code).toBe(0);
     const after = await products(data);
@@ -363,7 +349,7 @@ describe("npm run db:reset and npm run db:seed", { timeout: 180_000 }, () => {
          values ('took-the-sku', 'ABA-ARROZ-1K', 'Otro arroz', 'abarrotes', 'kg', 100);`,
     );
     const before = await products(data);
-    const seed = await script("seed.ts", [], data);
+    const seed = await script("seed.ts", [], { persistTo: data });
     expect(seed.code).toBe(1);
     expect(seed.output).toContain("nothing changed");
     expect(seed.output).toContain("products took-the-sku: sku 'ABA-ARROZ-1K'");
@@ -381,7 +367,7 @@ describe("npm run db:reset and npm run db:seed", { timeout: 180_000 }, () => {
          values ('s1', 'extra-user', 'h', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z');`,
     );
     await kv(data, ["key", "put", "refresh:left-over", "{}"]);
-    const reset = await script("reset.ts", [], data);
+    const reset = await script("reset.ts", [], { persistTo: data });
     expect(reset.output).toContain("deleted the local D1 database");
     expect(reset.output).toContain("deleted the local KV (refresh tokens)");
     expect(reset.code).toBe(0);
