@@ -93,8 +93,8 @@ function userCreateInTerminal(
   });
 }
 
-/** The stored hash, read back through wrangler the way scripts/d1.ts writes it. */
-async function storedHash(email: string): Promise<string | undefined> {
+/** Runs SQL (one or more statements) on the local D1 in `persistTo`: the last one's rows. */
+async function sql<Row = Record<string, unknown>>(persistTo: string, command: string) {
   const { stdout } = await run(
     "npx",
     [
@@ -104,15 +104,24 @@ async function storedHash(email: string): Promise<string | undefined> {
       "DB",
       "--local",
       "--persist-to",
-      state,
+      persistTo,
       "--json",
       "--command",
-      `select password_hash from users where email = '${email}'`,
+      command,
     ],
-    { env: env() },
+    { env: env(persistTo) },
   );
-  const [first] = JSON.parse(stdout) as { results: { password_hash: string }[] }[];
-  return first?.results[0]?.password_hash;
+  const results = JSON.parse(stdout) as { results: Row[] }[];
+  return results.at(-1)?.results ?? [];
+}
+
+/** The stored hash, read back through wrangler the way scripts/d1.ts writes it. */
+async function storedHash(email: string): Promise<string | undefined> {
+  const [row] = await sql<{ password_hash: string }>(
+    state,
+    `select password_hash from users where email = '${email}'`,
+  );
+  return row?.password_hash;
 }
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
@@ -225,28 +234,6 @@ describe("npm run user:create", { timeout: 120_000 }, () => {
     });
   });
 });
-
-/** Runs SQL (one or more statements) on the local D1 in `persistTo`: the last one's rows. */
-async function sql<Row = Record<string, unknown>>(persistTo: string, command: string) {
-  const { stdout } = await run(
-    "npx",
-    [
-      "wrangler",
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistTo,
-      "--json",
-      "--command",
-      command,
-    ],
-    { env: env(persistTo) },
-  );
-  const results = JSON.parse(stdout) as { results: Row[] }[];
-  return results.at(-1)?.results ?? [];
-}
 
 /** Runs `wrangler kv` on the SESSIONS namespace in `persistTo`. */
 async function kv(persistTo: string, args: string[]) {
