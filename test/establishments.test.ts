@@ -532,8 +532,19 @@ describe("Colombian places, kinds and NITs as people write them", () => {
     expect(narnia.errors).toEqual([
       { path: "query.city", message: expect.stringContaining('"narnia" is not a municipality') },
     ]);
-    // Buenavista is a municipality of four departments: alone it names all four.
-    expect((await admin.get("/establishments?city=buenavista&department=boyaca")).status).toBe(200);
+    // Buenavista is a municipality of four departments: alone it names all four; with a
+    // department, that one.
+    const tag2 = crypto.randomUUID().slice(0, 8);
+    const inBoyaca = await created<Establishment>(
+      await admin.post(
+        "/establishments",
+        newEstablishment({ name: `Tienda ${tag2}`, department: "Boyacá", city: "Buenavista" }),
+      ),
+    );
+    expect(inBoyaca).toMatchObject({ cityCode: "15109" });
+    expect(await ids(`city=buenavista&q=${tag2}`)).toEqual([inBoyaca.id]);
+    expect(await ids(`city=buenavista&department=boyaca&q=${tag2}`)).toEqual([inBoyaca.id]);
+    expect(await ids(`city=buenavista&department=quindio&q=${tag2}`)).toEqual([]);
   });
 
   it("kinds are Spanish codes; accented and capitalised spellings are read as them", async () => {

@@ -63,9 +63,6 @@ export const currency = () =>
     .refine((code) => CURRENCIES.has(code), message("currencyUnknown"))
     .openapi({ example: "COP" });
 
-/** An amount of money: a non-negative integer of `currency` (src/resources/money.ts documents it). */
-export const moneyAmount = () => z.number().int().min(0).max(1_000_000_000_000);
-
 /** `updatedSince` list filter: an RFC 3339 instant, normalised to the stored UTC form. */
 export const updatedSince = () =>
   z.iso

@@ -10,3 +10,7 @@ export const searchKey = (text: string): string =>
     .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, "");
+
+/** The `nameKey` column of a row or patch with a `name`: nothing when it has none. */
+export const nameKeyOf = (row: Record<string, unknown>) =>
+  typeof row.name === "string" ? { nameKey: searchKey(row.name) } : {};

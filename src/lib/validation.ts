@@ -154,7 +154,8 @@ function bound(issue: Extract<Issue, { code: "too_small" | "too_big" }>, field: 
   const limit = String(small ? issue.minimum : issue.maximum);
   const unit = sizeUnits[issue.origin];
   if (unit) {
-    if (small && limit === "1") return must(field, "not be empty", "tener al menos un elemento");
+    if (small && limit === "1")
+      return { en: `${field} must not be empty`, es: `${field} no puede estar vacío` };
     const how = issue.exact
       ? { en: "exactly", es: "exactamente" }
       : small

@@ -12,7 +12,6 @@ import {
 import { assertIfMatch, etagFor, ifMatchGuard, lostRace } from "../lib/etag";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
-import { searchKey } from "../lib/search-key";
 import { auditIfChanged, type Changes, diff } from "./audit";
 import { conflictOnUnique } from "./unique-conflict";
 
@@ -46,10 +45,6 @@ async function selectTarget<Row>(c: Context, target: Target, columns: SelectedFi
     .where(target.where);
   return row as Row | undefined;
 }
-
-/** The search key of a patch's `name`, for `derived` (src/lib/search-key.ts). */
-export const nameKeyOf = (patch: Record<string, unknown>) =>
-  typeof patch.name === "string" ? { nameKey: searchKey(patch.name) } : {};
 
 /** What a person calls each kind of row, for the 404s. */
 const entityNames = {
@@ -87,12 +82,22 @@ async function readTarget<Row>(c: Context, target: Target, columns: SelectedFiel
   return row;
 }
 
-/** Why a guarded write found no row: it changed since (412), or it is gone (404). */
-async function lostRaceOrGone(c: Context, target: Target) {
-  const row = await selectTarget<{ version: number }>(c, target, {
-    version: target.table.version,
-  });
-  return row === undefined ? gone(target) : lostRace(row.version);
+/** What a write checks of its row: the version, and how many rows depend on it. */
+const stateOf = (target: Target, dependents?: Dependents) => ({
+  version: target.table.version,
+  dependents: dependents?.count ?? sql<number>`0`,
+});
+type State = { version: number; dependents: number };
+
+/**
+ * Why a guarded write found no row: it is gone (404), rows came to depend on it (409),
+ * or it changed since (412).
+ */
+async function lostRaceOrGone(c: Context, target: Target, dependents?: Dependents) {
+  const row = await selectTarget<State>(c, target, stateOf(target, dependents));
+  if (row === undefined) return gone(target);
+  if (dependents && row.dependents > 0) return dependents.refusal(row.dependents);
+  return lostRace(row.version);
 }
 
 /** The If-Match guard of a write: the row is still at the version that was checked. */
@@ -186,8 +191,7 @@ export async function softDeleteVersioned(
   dependents?: Dependents,
 ): Promise<void> {
   const { table } = target;
-  const state = { version: table.version, dependents: dependents?.count ?? sql<number>`0` };
-  const before = await readTarget<{ version: number; dependents: number }>(c, target, state);
+  const before = await readTarget<State>(c, target, stateOf(target, dependents));
   assertIfMatch(c, before.version);
   if (dependents && before.dependents > 0) throw dependents.refusal(before.dependents);
   const db = c.var.db;
@@ -210,11 +214,7 @@ export async function softDeleteVersioned(
       entityId: target.entityId,
     }),
   ])) as [unknown[], ...unknown[]];
-  if (deleted.length > 0) return;
-  const current = await selectTarget<{ version: number; dependents: number }>(c, target, state);
-  if (current === undefined) throw gone(target);
-  if (dependents && current.dependents > 0) throw dependents.refusal(current.dependents);
-  throw lostRace(current.version);
+  if (deleted.length === 0) throw await lostRaceOrGone(c, target, dependents);
 }
 
 /**

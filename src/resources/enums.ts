@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import {
+  establishmentKinds,
   establishmentStatuses,
   portfolioStatuses,
   productStatuses,
@@ -30,6 +31,11 @@ export const ProductUnitSchema = z.enum(productUnits).openapi("ProductUnit", {
 export const ProductStatusSchema = z.enum(productStatuses).openapi("ProductStatus", {
   description: "An inactive product stays in the catalogue but cannot be added to a portfolio.",
   example: "active",
+});
+
+export const EstablishmentKindSchema = z.enum(establishmentKinds).openapi("EstablishmentKind", {
+  description:
+    "The sales channel, as the codes Colombian consumer-goods companies use (Spanish, without accents; `Droguería` is read as `drogueria`).",
 });
 
 export const EstablishmentStatusSchema = z

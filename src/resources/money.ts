@@ -1,14 +1,19 @@
-import { moneyAmount } from "../lib/fields";
+import { z } from "@hono/zod-openapi";
 
 /**
- * A price as the document states it: the rule is `moneyAmount()` (src/lib/fields.ts); this
- * says what a client needs to know of it — a 64-bit integer, and in what unit.
+ * A price: a non-negative integer of its `currency`, which the document states as a
+ * 64-bit integer and in what unit.
  */
 export const price = () =>
-  moneyAmount().openapi({
-    format: "int64",
-    description:
-      "In the product's `currency`, as an integer: whole Colombian pesos for COP (COP has " +
-      "no cents); the minor unit (such as cents) for another currency.",
-    example: 2500,
-  });
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000_000)
+    .openapi({
+      format: "int64",
+      description:
+        "In the product's `currency`, as an integer: whole Colombian pesos for COP (COP has " +
+        "no cents); the minor unit (such as cents) for another currency.",
+      example: 2500,
+    });

@@ -3,7 +3,7 @@ import { chunkRowsForInsert } from "../../src/db/chunk";
 import { createDatabase } from "../../src/db/client";
 import { products } from "../../src/db/schema";
 import { uuidv7 } from "../../src/lib/ids";
-import { searchKey } from "../../src/lib/search-key";
+import { nameKeyOf } from "../../src/lib/search-key";
 
 export const db = () => createDatabase(env.DB);
 
@@ -25,7 +25,7 @@ export async function insertProducts(
       price: (sequence * 37) % 5000,
       ...overrides,
     };
-  }).map((row) => ({ ...row, nameKey: searchKey(row.name) }));
+  }).map((row) => ({ ...row, ...nameKeyOf(row) }));
   const [first, ...rest] = chunkRowsForInsert(products, rows).map((chunk) =>
     db().insert(products).values(chunk),
   );

@@ -20,14 +20,14 @@ import {
   portfolios,
   products,
 } from "../../db/schema";
-import { contains } from "../../db/search";
+import { containsKey } from "../../db/search";
 import { isLive } from "../../db/versions";
 import { etagFor, notModified, weakEtagOf } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError, type FieldError } from "../../lib/problem";
-import { searchKey } from "../../lib/search-key";
+import { nameKeyOf } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
 import { checkMessage, describeFieldErrors } from "../../lib/validation";
 import { commitCreate, replayRecorded } from "../../request/idempotent-create";
@@ -152,7 +152,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     body: establishment,
     location: `${API_BASE}/establishments/${row.id}`,
     inserts: [
-      db.insert(establishments).values({ ...row, nameKey: searchKey(row.name) }),
+      db.insert(establishments).values({ ...row, ...nameKeyOf(row) }),
       ...sellerIds.map((sellerId) =>
         db
           .insert(establishmentSellers)
@@ -182,7 +182,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     .where(
       and(
         visibleEstablishments(c.var.auth),
-        query.q === undefined ? undefined : contains(establishments.nameKey, searchKey(query.q)),
+        query.q === undefined ? undefined : containsKey(establishments.nameKey, query.q),
         oneOf(establishments.cityCode, place.cities),
         oneOf(establishments.departmentCode, place.departments),
         query.status === undefined ? undefined : eq(establishments.status, query.status),

@@ -4,7 +4,8 @@ import type { AccessClaims } from "../../auth/tokens";
 import type { Database } from "../../db/client";
 import { establishmentSellers, establishments, portfolios } from "../../db/schema";
 import { liveRow } from "../../db/versions";
-import { nameKeyOf, type Target } from "../../request/versioned-write";
+import { nameKeyOf } from "../../lib/search-key";
+import type { Target } from "../../request/versioned-write";
 import type { Establishment } from "./establishments.schemas";
 
 const {

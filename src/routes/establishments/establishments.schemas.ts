@@ -1,22 +1,21 @@
 import { z } from "@hono/zod-openapi";
-import { establishmentKinds, establishments } from "../../db/schema";
+import { establishments } from "../../db/schema";
 import { resourceVersion } from "../../lib/etag";
 import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
-import { EstablishmentStatusSchema, withDefault } from "../../resources/enums";
+import {
+  EstablishmentKindSchema,
+  EstablishmentStatusSchema,
+  withDefault,
+} from "../../resources/enums";
 import * as examples from "../../resources/examples";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
   "Sellers only reach establishments on their route; any other id is a 404.";
-
-export const EstablishmentKindSchema = z.enum(establishmentKinds).openapi("EstablishmentKind", {
-  description:
-    "The sales channel, as the codes Colombian consumer-goods companies use (Spanish, without accents; `Droguería` is read as `drogueria`).",
-});
 
 // REAL columns: without bounds, the document would state a double's whole range.
 const latitude = () => z.number().min(-90).max(90).openapi({ example: 6.2447 });

@@ -1,14 +1,14 @@
 import { and, eq, gte, or, sql } from "drizzle-orm";
 import { keyset } from "../../db/keyset";
 import { portfolioItems, portfolios, products } from "../../db/schema";
-import { contains } from "../../db/search";
+import { contains, containsKey } from "../../db/search";
 import { isLive } from "../../db/versions";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
-import { searchKey } from "../../lib/search-key";
+import { nameKeyOf } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
@@ -42,7 +42,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     target: productTarget(product.id),
     body: product,
     location: `${API_BASE}/products/${product.id}`,
-    inserts: [c.var.db.insert(products).values({ ...product, nameKey: searchKey(product.name) })],
+    inserts: [c.var.db.insert(products).values({ ...product, ...nameKeyOf(product) })],
     audited: { sku: product.sku, name: product.name, price: product.price },
   });
 };
@@ -65,7 +65,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
         isLive(products),
         q === undefined
           ? undefined
-          : or(contains(products.nameKey, searchKey(q)), contains(products.sku, q)),
+          : or(containsKey(products.nameKey, q), contains(products.sku, q)),
         category === undefined ? undefined : eq(products.category, category),
         status === undefined ? undefined : eq(products.status, status),
         gtin === undefined ? undefined : eq(products.gtin, gtin),

@@ -2,7 +2,8 @@ import { getTableColumns } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { liveRow } from "../../db/versions";
-import { nameKeyOf, type Target } from "../../request/versioned-write";
+import { nameKeyOf } from "../../lib/search-key";
+import type { Target } from "../../request/versioned-write";
 import type { Product } from "./products.schemas";
 
 /**
