@@ -11,6 +11,19 @@ export default defineConfig(async () => {
   // Tests sign with their own key, made fresh for each run.
   const { privateJwk } = await generateSigningKey();
 
+  const inWorkerd = () =>
+    cloudflareTest({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
+          IDEMPOTENCY_HMAC_KEY: generateHmacKey(),
+        },
+      },
+    });
+
   return {
     test: {
       // The per-request log line is asserted where it matters; elsewhere it is noise.
@@ -18,19 +31,7 @@ export default defineConfig(async () => {
       projects: [
         {
           // Tests inside workerd, with real local D1 and KV, isolated per test file.
-          plugins: [
-            cloudflareTest({
-              main: "./src/index.ts",
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
-                  IDEMPOTENCY_HMAC_KEY: generateHmacKey(),
-                },
-              },
-            }),
-          ],
+          plugins: [inWorkerd()],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
@@ -45,6 +46,16 @@ export default defineConfig(async () => {
             include: ["test/node/**/*.test.ts"],
             environment: "node",
             testTimeout: 60_000,
+          },
+        },
+        {
+          // What each layer of a request costs, timed inside workerd: `npm run bench:costs`
+          // (not part of `npm test`; see docs/performance.md).
+          plugins: [inWorkerd()],
+          test: {
+            name: "costs",
+            include: ["bench/costs/**/*.test.ts"],
+            setupFiles: ["./test/setup.ts"],
           },
         },
       ],

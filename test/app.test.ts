@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { SLOW_REQUEST_MS, shouldLog } from "../src/lib/request-log";
+import { actor } from "./support/auth";
 import { call } from "./support/http";
 
 afterEach(() => vi.restoreAllMocks());
@@ -21,6 +23,17 @@ describe("X-Request-Id", () => {
         /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
       );
     }
+  });
+
+  it("takes Cloudflare's Ray ID when the caller sent none (Workers Logs records it)", async () => {
+    const ray = "8f1c2a3b4c5d6e7f-BOG";
+    const response = await call("/api/v1/missing", { headers: { "CF-Ray": ray } });
+    expect(response.headers.get("X-Request-Id")).toBe(ray);
+    expect(((await response.json()) as { requestId: string }).requestId).toBe(ray);
+    const own = await call("/api/v1/health", {
+      headers: { "CF-Ray": ray, "X-Request-Id": "phone-7" },
+    });
+    expect(own.headers.get("X-Request-Id")).toBe("phone-7");
   });
 
   it("generates one when none is sent, also on errors", async () => {
@@ -88,34 +101,73 @@ describe("CORS", () => {
 });
 
 describe("request log", () => {
-  it("writes one JSON line per request with method, path, status, duration and request id", async () => {
+  /** The JSON lines console.log receives while `run` runs. */
+  async function logged(run: () => Promise<Response>) {
     const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
-    await call("/api/v1/health?token=secret-value", {
-      headers: { "X-Request-Id": "log-test", Authorization: "Bearer abc.def.ghi" },
-    });
-    expect(lines).toHaveLength(1);
-    const line = JSON.parse(lines[0]!);
-    expect(line).toEqual({
-      level: "info",
-      message: "request",
-      method: "GET",
-      path: "/api/v1/health",
-      status: 200,
-      durationMs: expect.any(Number),
-      requestId: "log-test",
-      userId: null,
-      d1RoundTrips: 0,
-    });
-    expect(lines[0]).not.toContain("secret-value");
-    expect(lines[0]).not.toContain("abc.def.ghi");
+    const spy = vi
+      .spyOn(console, "log")
+      .mockImplementation((line: string) => void lines.push(line));
+    const response = await run();
+    await response.arrayBuffer();
+    spy.mockRestore();
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  it("writes one JSON line for a write, with method, path, status, duration and request id", async () => {
+    const { headers } = await actor("admin");
+    const lines = await logged(() =>
+      call("/api/v1/products?token=secret-value", {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json", "X-Request-Id": "log-test" },
+        body: JSON.stringify({
+          sku: "LOG-1",
+          name: "Logged",
+          category: "x",
+          unit: "unit",
+          price: 1,
+        }),
+      }),
+    );
+    expect(lines).toEqual([
+      {
+        level: "info",
+        message: "request",
+        method: "POST",
+        path: "/api/v1/products",
+        status: 201,
+        durationMs: expect.any(Number),
+        requestId: "log-test",
+        userId: expect.any(String),
+        d1RoundTrips: 1,
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain("secret-value");
+    expect(JSON.stringify(lines)).not.toContain(headers.Authorization.slice(7));
   });
 
-  it("logs client errors as warn", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
-    await call("/api/v1/missing");
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "warn", status: 404 });
+  it("logs client errors as warn, even on reads", async () => {
+    const lines = await logged(() =>
+      call("/api/v1/missing", { headers: { "X-Request-Id": "not-found-1" } }),
+    );
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "warn", status: 404, requestId: "not-found-1" }),
+    ]);
+  });
+
+  it("writes no line for a fast successful read (Workers Logs records the invocation)", async () => {
+    const { headers } = await actor("admin");
+    expect(await logged(() => call("/api/v1/health"))).toEqual([]);
+    expect(await logged(() => call("/api/v1/products", { headers }))).toEqual([]);
+  });
+
+  it("logs reads that are slow, and every write or failure whatever its speed", () => {
+    expect(shouldLog("GET", 200, SLOW_REQUEST_MS - 1)).toBe(false);
+    expect(shouldLog("GET", 304, SLOW_REQUEST_MS - 1)).toBe(false);
+    expect(shouldLog("GET", 200, SLOW_REQUEST_MS)).toBe(true);
+    expect(shouldLog("GET", 401, 0)).toBe(true);
+    expect(shouldLog("GET", 503, 0)).toBe(true);
+    expect(shouldLog("PATCH", 200, 0)).toBe(true);
+    expect(shouldLog("DELETE", 204, 0)).toBe(true);
   });
 });
 

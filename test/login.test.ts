@@ -270,7 +270,8 @@ describe("no secret material in logs", () => {
     await login(user.email, "a wrong password here");
     vi.restoreAllMocks();
     const log = lines.join("\n");
-    expect(lines.length).toBeGreaterThan(3);
+    // A line for each sign-in, the refresh and the failure; the read (me) writes none.
+    expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const secret of [
       PASSWORD,
       "a wrong password here",

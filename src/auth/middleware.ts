@@ -1,9 +1,11 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { refusedByGuard } from "../db/request-session";
 import type { UserRole } from "../db/schema";
 import type { AppEnv } from "../lib/app-env";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
-import { currentAccess } from "./sessions";
+import { currentAccess, sessionGuard } from "./sessions";
 import { type AccessClaims, verifyAccessToken } from "./tokens";
 
 declare module "hono" {
@@ -25,13 +27,25 @@ const unauthorized = (detail: Text, tokenSent: boolean) =>
     },
   });
 
-/**
- * Requires a valid access token whose session is still alive, and takes the caller's role
- * from the database, not from the token: one read on D1's primary per request is what
- * makes logout, revocation, password changes, disabling a user and a role change take
- * effect on the very next request, everywhere, without waiting for the token to expire.
- */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+const sessionEnded = () =>
+  unauthorized(
+    {
+      en: "The session has ended; sign in again",
+      es: "La sesión terminó; inicie sesión de nuevo",
+    },
+    true,
+  );
+
+const forbidden = (roles: readonly UserRole[]) =>
+  new ApiError("forbidden", {
+    detail: {
+      en: `This action needs one of the roles: ${roles.join(", ")}`,
+      es: `Esta acción requiere uno de los roles: ${roles.join(", ")}`,
+    },
+  });
+
+/** The verified claims of the request's bearer token; 401 without a valid one. */
+async function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims> {
   const header = c.req.header("Authorization");
   if (header === undefined)
     throw unauthorized(
@@ -50,9 +64,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
       },
       true,
     );
-  let claims: AccessClaims;
   try {
-    claims = await verifyAccessToken(c.env, token);
+    return await verifyAccessToken(c.env, token);
   } catch {
     throw unauthorized(
       {
@@ -62,31 +75,67 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
       true,
     );
   }
-  const access = await currentAccess(c.var.primaryDb, claims.userId, claims.sessionId);
-  if (!access) {
-    throw unauthorized(
-      {
-        en: "The session has ended; sign in again",
-        es: "La sesión terminó; inicie sesión de nuevo",
-      },
-      true,
-    );
-  }
-  c.set("auth", { ...claims, role: access.role });
-  c.set("userId", claims.userId);
-  await next();
-});
+}
 
-/** 403 unless the authenticated caller has one of `roles`. Runs after `authenticate`. */
-export const requireRole = (roles: readonly UserRole[]) =>
+/**
+ * The caller's role as the primary holds it now, in a round trip of its own (the guard is
+ * dropped: this check replaces it): 401 when the session has ended, 403 when the role may
+ * not call the route.
+ */
+async function roleNow(c: Context<AppEnv>, roles: readonly UserRole[]): Promise<UserRole> {
+  c.var.d1.clearGuard();
+  const { userId, sessionId } = c.var.auth;
+  const access = await currentAccess(c.var.db, userId, sessionId);
+  if (!access) throw sessionEnded();
+  if (!roles.includes(access.role)) throw forbidden(roles);
+  return access.role;
+}
+
+/**
+ * Requires a valid access token whose session is still alive and whose user may call the
+ * route, with the role the database holds, not the token: that is what makes logout,
+ * revocation, a password change, disabling a user and a role change take effect on the
+ * very next request, everywhere, without waiting for the token to expire.
+ *
+ * The check costs no round trip of its own: the request moves to D1's primary and its
+ * first round trip carries the session guard (`sessionGuard`), which aborts it unless the
+ * session is alive, the user active and the role the token's. When the guard refuses,
+ * `roleNow` tells an ended session (401) from a role change, and `withAccess` runs the
+ * handler again with the new role (or answers 403).
+ */
+export const authenticate = (roles: readonly UserRole[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!roles.includes(c.var.auth.role)) {
-      throw new ApiError("forbidden", {
-        detail: {
-          en: `This action needs one of the roles: ${roles.join(", ")}`,
-          es: `Esta acción requiere uno de los roles: ${roles.join(", ")}`,
-        },
-      });
-    }
+    const claims = await bearerClaims(c);
+    c.set("userId", claims.userId);
+    c.set("auth", claims);
+    c.set("d1", c.var.primaryD1);
+    c.set("db", c.var.primaryDb);
+    if (roles.includes(claims.role)) c.var.d1.guardWith(...sessionGuard(claims));
+    // The token's role may not call this; the database may know better (a promotion).
+    else c.set("auth", { ...claims, role: await roleNow(c, roles) });
     await next();
+    // Refused before any query (a 400 from validation): the session must still be alive.
+    if ((await c.var.d1.settle()) === "refused") await roleNow(c, roles);
   });
+
+/**
+ * Wraps a protected route's handler: when the session guard refused its first round trip
+ * (nothing was read or written), the role is read again and the handler runs again with
+ * it; an ended session is a 401, a role that may no longer call the route a 403.
+ */
+export const withAccess =
+  <H extends (c: Context<AppEnv>) => Promise<Response> | Response>(
+    roles: readonly UserRole[],
+    handler: H,
+  ) =>
+  async (c: Context<AppEnv>): Promise<Response> => {
+    for (;;) {
+      try {
+        const response = await handler(c);
+        if ((await c.var.d1.settle()) !== "refused") return response;
+      } catch (error) {
+        if (!refusedByGuard(error) && (await c.var.d1.settle()) !== "refused") throw error;
+      }
+      c.set("auth", { ...c.var.auth, role: await roleNow(c, roles) });
+    }
+  };

@@ -1,10 +1,11 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { type UserRole, userRoles } from "../db/schema";
+import { WRAP_HANDLER, type WrapsHandler } from "../lib/create-router";
 import * as Status from "../lib/http-status";
 import { BEARER_AUTH } from "../lib/openapi";
 import { problemResponses } from "../lib/problem";
 import { appContract, type Touches } from "../lib/route-contract";
-import { authenticate, requireRole } from "./middleware";
+import { authenticate, withAccess } from "./middleware";
 
 export const ALL_ROLES = userRoles;
 
@@ -40,7 +41,9 @@ export function protectedRoute<const R extends Omit<RouteConfig, "security" | "m
     description: [config.description, `**Roles:** ${who}.`].filter(Boolean).join("\n\n"),
     security: [{ [BEARER_AUTH]: [] }],
     "x-roles": [...roles],
-    middleware: [authenticate, requireRole(roles)] as const,
+    middleware: [authenticate(roles)] as const,
+    [WRAP_HANDLER]: ((handler) =>
+      withAccess(roles, handler)) satisfies WrapsHandler[typeof WRAP_HANDLER],
     ...appContract({ ...config, responses }, { storage: true }),
   });
 }

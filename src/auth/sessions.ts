@@ -181,9 +181,33 @@ export async function rotateRefreshToken(
 }
 
 /**
- * What an access token may do now, read from D1's primary on every authenticated
- * request: the user's current role, or null when the session has ended (revoked,
- * expired, idle) or the user is disabled. One query, one round trip.
+ * The session guard of an authenticated request (migrations/0003_session_guard.sql): a
+ * statement that aborts its batch unless the session is alive, the user active and their
+ * role the one the token names. It rides the request's first round trip on the primary
+ * (src/db/request-session.ts), so the check that makes a revocation final costs nothing
+ * of its own. The SQL twin of `currentAccess`.
+ */
+export function sessionGuard(
+  claims: { userId: string; sessionId: string; role: UserRole },
+  now = Date.now(),
+): [query: string, params: unknown[]] {
+  return [
+    "insert into session_guard (session_id, user_id, role, now, idle_since) values (?, ?, ?, ?, ?)",
+    [
+      claims.sessionId,
+      claims.userId,
+      claims.role,
+      iso(now),
+      iso(now - SESSION_IDLE_SECONDS * 1000),
+    ],
+  ];
+}
+
+/**
+ * What an access token may do now, read from D1's primary: the user's current role, or
+ * null when the session has ended (revoked, expired, idle) or the user is disabled. One
+ * query, one round trip: taken when the session guard refuses, to tell a role change from
+ * an ended session.
  */
 export async function currentAccess(
   db: Database,

@@ -1,4 +1,5 @@
 import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./problem";
 import type { AppRouteHandler } from "./types";
@@ -19,6 +20,17 @@ export function createRouter() {
   });
 }
 
+type AnyHandler = (c: Context<AppEnv>) => Promise<Response> | Response;
+
+/**
+ * A route may wrap its handler: a protected route's handler runs again when its caller's
+ * role changed since their token was issued (src/auth/route.ts).
+ */
+export const WRAP_HANDLER = Symbol("wrapHandler");
+export interface WrapsHandler {
+  [WRAP_HANDLER]?: (handler: AnyHandler) => AnyHandler;
+}
+
 /** One handler for each route, under the route's own name, typed by it. */
 type HandlersFor<Routes extends Record<string, RouteConfig>> = {
   [Name in keyof Routes]: AppRouteHandler<Routes[Name]>;
@@ -34,7 +46,9 @@ export function routerFor<Routes extends Record<string, RouteConfig>>(
 ) {
   const router = createRouter();
   for (const name of Object.keys(routes) as (keyof Routes)[]) {
-    router.openapi(routes[name], handlers[name] as never);
+    const route: Routes[keyof Routes] & WrapsHandler = routes[name];
+    const handler = handlers[name] as unknown as AnyHandler;
+    router.openapi(route, (route[WRAP_HANDLER]?.(handler) ?? handler) as never);
   }
   return router;
 }

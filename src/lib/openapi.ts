@@ -131,8 +131,9 @@ interface DocumentedHeader {
 const responseHeaders = {
   "X-Request-Id": {
     description:
-      "The caller's own X-Request-Id when it is 1–128 of `[A-Za-z0-9._-]`, else a fresh " +
-      "UUIDv7. The same id is the `requestId` of a problem and is in the server's log line.",
+      "The caller's own X-Request-Id when it is 1–128 of `[A-Za-z0-9._-]`, else Cloudflare's " +
+      "Ray ID of the request (a fresh UUIDv7 where there is none). The same id is the " +
+      "`requestId` of a problem and is in the server's log line.",
     schema: { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" },
     example: EXAMPLE_REQUEST_ID,
   },

@@ -1,21 +1,39 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
 
+/** A request that takes this long is worth a line whatever it did (a seller would notice). */
+export const SLOW_REQUEST_MS = 1000;
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
- * One structured JSON line per request, read by Workers Logs (observability). It never
- * carries headers, bodies or query strings, so no token, password or search term leaks.
+ * Which requests get a line of their own: every error and refusal (4xx, 5xx), every write,
+ * and every slow request. A fast successful read does not: Workers Logs already records
+ * each invocation (method, URL, status, duration, the request's headers, so a client's
+ * X-Request-Id too), and a line per read was the largest fixed cost of a request
+ * (docs/performance.md, "Log policy").
+ */
+export const shouldLog = (method: string, status: number, durationMs: number) =>
+  status >= 400 || !READS.has(method) || durationMs >= SLOW_REQUEST_MS;
+
+/**
+ * One structured JSON line per logged request, read by Workers Logs (observability). It
+ * never carries headers, bodies or query strings, so no token, password or search term
+ * leaks.
  */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
   const status = c.res.status;
+  const durationMs = Math.round(performance.now() - started);
+  if (!shouldLog(c.req.method, status, durationMs)) return;
   const line = {
     level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
     message: "request",
     method: c.req.method,
     path: c.req.path,
     status,
-    durationMs: Math.round(performance.now() - started),
+    durationMs,
     requestId: c.get("requestId"),
     userId: c.get("userId") ?? null,
     d1RoundTrips: c.get("d1RoundTrips") ?? 0,

@@ -1,17 +1,21 @@
 import { createMiddleware } from "hono/factory";
 import { createDatabase, type Database } from "../db/client";
-import { countRoundTrips } from "../db/round-trips";
+import { asD1, RequestSession } from "../db/request-session";
 import type { AppEnv } from "../lib/app-env";
 
 declare module "hono" {
   interface ContextVariableMap {
-    /** Drizzle over this request's D1 session. */
+    /** Drizzle over this request's D1 session (`d1`). */
     db: Database;
+    /** This request's D1 session: where `db` runs, whose bookmark the answer carries. */
+    d1: RequestSession;
     /**
-     * Drizzle over D1's primary, for checks that must see the latest write whatever the
-     * request's own session may read from (who the caller is and what they may do).
+     * Drizzle over D1's primary (`primaryD1`), for checks that must see the latest write
+     * whatever the request's own session may read from (who the caller is and what they
+     * may do). An authenticated request moves `db` and `d1` here (src/auth/middleware.ts).
      */
     primaryDb: Database;
+    primaryD1: RequestSession;
   }
 }
 
@@ -32,21 +36,21 @@ export function sessionStart(method: string, bookmark: string | undefined): stri
 /** Opens one D1 session per request and returns its latest bookmark to the client. */
 export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
-  const session = c.env.DB.withSession(start);
   const counter = { roundTrips: 0 };
-  const db = createDatabase(countRoundTrips(session, counter));
-  c.set("db", db);
+  const d1 = new RequestSession(c.env.DB.withSession(start), counter);
   // A write's session already starts at the primary; a read opens a second one there,
   // lazily: it costs nothing until a query runs.
-  c.set(
-    "primaryDb",
+  const primaryD1 =
     start === "first-primary"
-      ? db
-      : createDatabase(countRoundTrips(c.env.DB.withSession("first-primary"), counter)),
-  );
+      ? d1
+      : new RequestSession(c.env.DB.withSession("first-primary"), counter);
+  c.set("d1", d1);
+  c.set("db", createDatabase(asD1(d1)));
+  c.set("primaryD1", primaryD1);
+  c.set("primaryDb", primaryD1 === d1 ? c.var.db : createDatabase(asD1(primaryD1)));
   await next();
   c.set("d1RoundTrips", counter.roundTrips);
   c.header("Server-Timing", `d1;desc="${counter.roundTrips} round trips"`);
-  const bookmark = session.getBookmark();
+  const bookmark = c.var.d1.getBookmark();
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
 });

@@ -1,0 +1,129 @@
+import { env } from "cloudflare:workers";
+import { Hono, type MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { it } from "vitest";
+import { createApp } from "../../src/app";
+import { issueAccessToken, verifyAccessToken } from "../../src/auth/tokens";
+import { limitBodySize, requireJsonBody } from "../../src/lib/body-guards";
+import { requestId } from "../../src/lib/request-id";
+import { requestLog } from "../../src/lib/request-log";
+import { d1Session } from "../../src/request/d1-session";
+import { actor } from "../../test/support/auth";
+import { insertProducts } from "../../test/support/factories";
+
+/**
+ * What each layer of a request costs, timed inside workerd (the test pool: the same
+ * runtime and local D1/KV as `wrangler dev`, without its proxy). Each row is the mean of
+ * ROUNDS sequential calls after a warm-up; a middleware's cost is its app's time minus
+ * the bare app's. `npm run bench:costs`; the table is in docs/performance.md.
+ */
+const ROUNDS = 2000;
+const WARM_UP = 200;
+
+async function timed(run: () => unknown) {
+  for (let i = 0; i < WARM_UP; i++) await run();
+  const started = performance.now();
+  for (let i = 0; i < ROUNDS; i++) await run();
+  return (performance.now() - started) / ROUNDS;
+}
+
+const rows: { step: string; ms: number; over?: number }[] = [];
+const measure = async (step: string, run: () => unknown, over?: number) => {
+  const ms = await timed(run);
+  rows.push({ step, ms, ...(over !== undefined && { over: ms - over }) });
+  return ms;
+};
+
+/** A bare Hono app with `middleware` in front of one JSON route, as `wrangler dev` calls it. */
+function appWith(...middleware: MiddlewareHandler[]) {
+  const app = new Hono();
+  for (const handler of middleware) app.use(handler);
+  app.get("/x", (c) => c.json({ status: "ok" }));
+  return () => app.fetch(new Request("http://localhost/x"), env);
+}
+
+it("what each layer of a request costs", { timeout: 600_000 }, async () => {
+  // Middleware, each alone in front of the same route.
+  const bare = await measure("Hono, one JSON route (the baseline)", appWith());
+  await measure("+ requestId", appWith(requestId), bare);
+  await measure("+ requestLog (a read: no line)", appWith(requestLog), bare);
+  await measure(
+    "+ secureHeaders (the app's CSP)",
+    appWith(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"] } })),
+    bare,
+  );
+  await measure("+ cors", appWith(cors({ origin: () => null })), bare);
+  await measure("+ limitBodySize, requireJsonBody", appWith(limitBodySize, requireJsonBody), bare);
+  await measure("+ d1Session (no query)", appWith(d1Session), bare);
+  await measure(
+    "+ a JSON log line (console.log)",
+    appWith(async (_, next) => {
+      await next();
+      console.log(JSON.stringify({ level: "info", message: "costs", path: "/x", status: 200 }));
+    }),
+    bare,
+  );
+
+  // Storage, straight on the bindings.
+  const [product] = await insertProducts(200);
+  const { tokens, user } = await actor("admin");
+  const byId = () => env.DB.prepare("select * from products where id = ?").bind(product!.id);
+  const other = () => env.DB.prepare("select role from users where id = ?").bind(user.id);
+  const oneRead = await measure("D1: one read by id", () => byId().first());
+  await measure(
+    "D1: two reads in sequence",
+    async () => {
+      await other().first();
+      await byId().first();
+    },
+    oneRead,
+  );
+  await measure(
+    "D1: two reads at once (Promise.all)",
+    () => Promise.all([other().first(), byId().first()]),
+    oneRead,
+  );
+  await measure("D1: two reads in one batch", () => env.DB.batch([other(), byId()]), oneRead);
+  await measure("KV: one read", () => env.SESSIONS.get("costs:missing"));
+
+  // Tokens: a verified token is cached per isolate; the first use of one pays ES256.
+  const fresh = await Promise.all(
+    Array.from({ length: ROUNDS + WARM_UP }, () =>
+      issueAccessToken(env, { userId: user.id, role: "admin", sessionId: crypto.randomUUID() }),
+    ),
+  );
+  await measure("JWT: verify a token first seen (ES256)", () =>
+    verifyAccessToken(env, fresh.pop()!),
+  );
+  await measure("JWT: verify a token seen before (cached)", () =>
+    verifyAccessToken(env, tokens.accessToken),
+  );
+
+  // The whole app.
+  const app = createApp();
+  const headers = { Authorization: `Bearer ${tokens.accessToken}` };
+  const get =
+    (path: string, auth = true) =>
+    () =>
+      app.fetch(new Request(`http://localhost/api/v1${path}`, auth ? { headers } : {}), env);
+  await measure("app: GET /health (every middleware, no storage)", get("/health", false), bare);
+  await measure(
+    "app: GET /products/{id} (guard + read: 1 round trip)",
+    get(`/products/${product!.id}`),
+    oneRead,
+  );
+  await measure("app: GET /products?limit=50", get("/products?limit=50"));
+
+  const format = (ms: number) => ms.toFixed(3);
+  console.log(
+    [
+      "| step | ms per call | over its reference |",
+      "|---|---|---|",
+      ...rows.map(
+        ({ step, ms, over }) =>
+          `| ${step} | ${format(ms)} | ${over === undefined ? "" : format(over)} |`,
+      ),
+    ].join("\n"),
+  );
+});
