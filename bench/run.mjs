@@ -1,11 +1,13 @@
-// npm run bench [-- --short]: the API against the runtime's own floor, on this machine.
-// Starts the API and the floor Worker (bench/floor) with `wrangler dev` on free ports over
-// one fresh local D1, seeds the national data set, drives each scenario with autocannon
-// from this process, prints a table and writes bench/results.json. Fails only on errors
-// (connection errors, timeouts, 5xx, unexpected non-2xx) or a failed bundle check
+// npm run bench [-- --short]: the API against the runtime's own floor and against a peer
+// built with chanfana, on this machine. Starts the API, the floor Worker (bench/floor) and
+// the peer (bench/peer, its dependencies installed here when missing or stale) with
+// `wrangler dev` on free ports over copies of one fresh local D1, seeds the national data
+// set, drives each scenario with autocannon from this process, prints a table and writes
+// bench/results.json. Fails only on errors (connection errors, timeouts, 5xx, unexpected
+// non-2xx, in the API or what it is compared with) or a failed bundle check
 // (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -25,6 +27,27 @@ const SECONDS = SHORT ? 3 : 10;
 const CONNECTIONS = 64;
 const LOGIN_CONNECTIONS = 8;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+/**
+ * The peer has its own package (chanfana 2.8 needs zod 3): `npm ci` it when a package its
+ * lock names is missing from bench/peer/node_modules or at another version.
+ */
+function installPeer() {
+  const dir = "bench/peer";
+  const lock = JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8"));
+  const installed = Object.entries(lock.packages)
+    .filter(([path]) => path !== "")
+    .every(([path, { version }]) => {
+      const manifest = join(dir, path, "package.json");
+      return existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).version === version;
+    });
+  if (installed) return;
+  console.log("bench: installing the peer's dependencies (npm ci --prefix bench/peer)…");
+  execFileSync("npm", ["ci", "--prefix", dir, "--no-audit", "--no-fund"], {
+    env,
+    stdio: "inherit",
+  });
+}
 
 const wrangler = (args) =>
   execFileSync("npx", ["wrangler", ...args], { env, stdio: "pipe", maxBuffer: 64 * 1024 * 1024 });
@@ -161,10 +184,57 @@ async function loop(name, { connections = CONNECTIONS, init, request }) {
 
 const pick = (list) => list[(Math.random() * list.length) | 0];
 
+/** A run's errors, 5xx and non-2xx as a line of the failure report; null when it had none. */
+const failureOf = (label, r) =>
+  r.errors + r.serverErrors + r.non2xx > 0
+    ? `${label}: ${r.errors} errors, ${r.serverErrors} 5xx, ${r.non2xx} non-2xx`
+    : null;
+
+/** What each scenario may also be run against, and the key of its options in a scenario. */
+const COMPARED = ["floor", "peer"];
+
+/**
+ * The peer answers what the scenarios ask of it: 50 rows a page, page 100 is not page 1,
+ * and a create adds a row (chanfana's total_count).
+ */
+async function checkPeer(origin) {
+  const page = async (n) => {
+    const response = await fetch(`${origin}/products?page=${n}&per_page=50`);
+    if (response.status !== 200)
+      throw new Error(`peer page ${n}: ${response.status} ${await response.text()}`);
+    return /** @type {{ result: { id: string }[], result_info: { total_count: number } }} */ (
+      await response.json()
+    );
+  };
+  const first = await page(1);
+  const hundredth = await page(100);
+  if (first.result.length !== 50 || hundredth.result.length !== 50)
+    throw new Error(`peer pages: ${first.result.length} and ${hundredth.result.length} rows`);
+  if (first.result[0]?.id === hundredth.result[0]?.id)
+    throw new Error("peer page 100 starts with the row page 1 starts with");
+  const created = await fetch(`${origin}/products`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      sku: `BENCH-PEER-PROBE-${process.pid}`,
+      name: "Sonda",
+      category: "bench",
+      unit: "unit",
+      price: 1,
+    }),
+  });
+  if (created.status !== 201)
+    throw new Error(`peer create: ${created.status} ${await created.text()}`);
+  const count = (await page(1)).result_info.total_count;
+  if (count !== first.result_info.total_count + 1)
+    throw new Error(`peer create: ${first.result_info.total_count} rows before, ${count} after`);
+}
+
 async function main() {
   const state = mkdtempSync(join(tmpdir(), "portafolio-bench-"));
   const servers = [];
   try {
+    installPeer();
     execFileSync("node", ["scripts/ensure-dev-vars.mjs"], { stdio: "inherit" });
     console.log(`bench: fresh local D1 in ${state}; seeding the national data set…`);
     wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
@@ -182,10 +252,13 @@ async function main() {
       "--yes",
     ]);
 
-    // The floor reads a copy of the same data: two workerd processes must not share one
-    // local D1 file (its SQLite belongs to one Durable Object at a time).
-    const floorState = join(state, "floor");
-    cpSync(join(state, "v3"), join(floorState, "v3"), { recursive: true });
+    // The floor and the peer read copies of the same data: two workerd processes must not
+    // share one local D1 file (its SQLite belongs to one Durable Object at a time).
+    const [floorState, peerState] = COMPARED.map((target) => {
+      const copy = join(state, target);
+      cpSync(join(state, "v3"), join(copy, "v3"), { recursive: true });
+      return copy;
+    });
 
     const api = await serve(["--persist-to", state], "API");
     servers.push(api);
@@ -194,6 +267,9 @@ async function main() {
       "floor",
     );
     servers.push(floor);
+    const peer = await serve(["-c", "bench/peer/wrangler.toml", "--persist-to", peerState], "peer");
+    servers.push(peer);
+    await checkPeer(peer.origin);
 
     const admin = await signIn(api.origin, ADMIN_EMAIL);
     const seller = await signIn(api.origin, sellerEmail(1));
@@ -207,6 +283,10 @@ async function main() {
         body: JSON.stringify(body),
       });
     const productIds = Array.from({ length: 1000 }, (_, i) => benchIds.product(i * 10 + 1));
+    const productById = (origin) => ({
+      url: origin,
+      requests: [{ setupRequest: (r) => ({ ...r, path: `/products/${pick(productIds)}` }) }],
+    });
     const stores = benchIds.establishmentsOf(1);
 
     // The cursor for page 100 of GET /products?limit=50, walked through the API.
@@ -241,22 +321,22 @@ async function main() {
             { setupRequest: (r) => ({ ...r, path: `/api/v1/products/${pick(productIds)}` }) },
           ],
         },
-        floor: {
-          url: floor.origin,
-          requests: [{ setupRequest: (r) => ({ ...r, path: `/products/${pick(productIds)}` }) }],
-        },
+        floor: productById(floor.origin),
+        peer: productById(peer.origin),
       },
       {
         name: "GET /products?limit=50 (page 1)",
         probe: () => get("/api/v1/products?limit=50", adminAuth),
         api: { url: `${api.origin}/api/v1/products?limit=50`, headers: adminAuth },
         floor: { url: `${floor.origin}/products?limit=50` },
+        peer: { url: `${peer.origin}/products?page=1&per_page=50` },
       },
       {
         name: "GET /products?limit=50 (page 100)",
         probe: () => get(`/api/v1/products?limit=50&cursor=${cursor}`, adminAuth),
         api: { url: `${api.origin}/api/v1/products?limit=50&cursor=${cursor}`, headers: adminAuth },
         floor: { url: `${floor.origin}/products?limit=50&cursor=${cursor}` },
+        peer: { url: `${peer.origin}/products?page=100&per_page=50` },
       },
       {
         name: "GET /establishments/{id}/portfolio (seller)",
@@ -288,6 +368,26 @@ async function main() {
     ];
 
     let sku = 0;
+    // The same new product for the API and the peer, with a sku of its own each time.
+    const creating = (url, headers) => ({
+      url,
+      method: "POST",
+      headers: { ...headers, "Content-Type": "application/json" },
+      requests: [
+        {
+          setupRequest: (r) => ({
+            ...r,
+            body: JSON.stringify({
+              sku: `BENCH-NEW-${process.pid}-${sku++}`,
+              name: "Nuevo",
+              category: "bench",
+              unit: "unit",
+              price: 1000,
+            }),
+          }),
+        },
+      ],
+    });
     const writes = [
       {
         name: "POST /products",
@@ -299,25 +399,8 @@ async function main() {
             unit: "unit",
             price: 1,
           }),
-        api: {
-          url: `${api.origin}/api/v1/products`,
-          method: "POST",
-          headers: { ...adminAuth, "Content-Type": "application/json" },
-          requests: [
-            {
-              setupRequest: (r) => ({
-                ...r,
-                body: JSON.stringify({
-                  sku: `BENCH-NEW-${process.pid}-${sku++}`,
-                  name: "Nuevo",
-                  category: "bench",
-                  unit: "unit",
-                  price: 1000,
-                }),
-              }),
-            },
-          ],
-        },
+        api: creating(`${api.origin}/api/v1/products`, adminAuth),
+        peer: creating(`${peer.origin}/products`, {}),
       },
       {
         name: "PATCH /products/{id} (If-Match)",
@@ -404,6 +487,7 @@ async function main() {
     ];
 
     const scenarios = [];
+    const comparedFailures = [];
     for (const scenario of [...reads, ...writes]) {
       process.stdout.write(`bench: ${scenario.name}… `);
       // One request first: it must succeed, and tells the D1 round trips (Server-Timing).
@@ -421,17 +505,25 @@ async function main() {
       const measured = scenario.loop
         ? await loop(scenario.name, scenario.loop)
         : await run(scenario.name, scenario.api);
-      const floorResult = scenario.floor
-        ? await run(`${scenario.name} (floor)`, scenario.floor)
-        : null;
-      scenarios.push({
-        ...measured,
-        d1RoundTrips: roundTripsOf(probe),
-        floorRps: floorResult?.rps ?? null,
-        floorRatio: floorResult ? Math.round((measured.rps / floorResult.rps) * 100) / 100 : null,
-        ...(floorResult && { floorErrors: floorResult.errors + floorResult.serverErrors }),
-      });
-      console.log(`${measured.rps} req/s`);
+      // Then what the API is compared with, where the scenario says how to ask it.
+      /** @type {Record<string, number | null>} */
+      const compared = {};
+      const notes = [];
+      for (const target of COMPARED) {
+        const result = scenario[target]
+          ? await run(`${scenario.name} (${target})`, scenario[target])
+          : null;
+        compared[`${target}Rps`] = result?.rps ?? null;
+        compared[`${target}Ratio`] = result
+          ? Math.round((measured.rps / result.rps) * 100) / 100
+          : null;
+        if (!result) continue;
+        notes.push(`${target} ${result.rps}`);
+        const failure = failureOf(`${scenario.name} ${target}`, result);
+        if (failure) comparedFailures.push(failure);
+      }
+      scenarios.push({ ...measured, d1RoundTrips: roundTripsOf(probe), ...compared });
+      console.log(`${measured.rps} req/s${notes.length ? ` (${notes.join(", ")})` : ""}`);
     }
 
     const bundleCheck = checkBundle();
@@ -450,7 +542,7 @@ async function main() {
         mode: SHORT ? "short" : "full",
       },
       bundle,
-      scenarios: scenarios.map(({ serverErrors, floorErrors, ...s }) => s),
+      scenarios: scenarios.map(({ serverErrors, ...s }) => s),
     };
     writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
 
@@ -471,8 +563,12 @@ async function main() {
             non2xx: s.non2xx,
             "5xx": s.serverErrors,
             "D1 trips": s.d1RoundTrips ?? "-",
-            "floor req/s": s.floorRps ?? "-",
-            "× floor": s.floorRatio ?? "-",
+            ...Object.fromEntries(
+              COMPARED.flatMap((target) => [
+                [`${target} req/s`, s[`${target}Rps`] ?? "-"],
+                [`× ${target}`, s[`${target}Ratio`] ?? "-"],
+              ]),
+            ),
           },
         ]),
       ),
@@ -480,12 +576,8 @@ async function main() {
     for (const line of describeBundle(bundleCheck)) console.log(line);
 
     const failures = [
-      ...scenarios
-        .filter((s) => s.errors > 0 || s.serverErrors > 0 || s.non2xx > 0)
-        .map((s) => `${s.name}: ${s.errors} errors, ${s.serverErrors} 5xx, ${s.non2xx} non-2xx`),
-      ...scenarios
-        .filter((s) => (s.floorErrors ?? 0) > 0)
-        .map((s) => `${s.name} floor: ${s.floorErrors} errors`),
+      ...scenarios.flatMap((s) => failureOf(s.name, s) ?? []),
+      ...comparedFailures,
       ...bundleCheck.failures,
     ];
     if (failures.length > 0) {
