@@ -246,6 +246,55 @@ describe("PATCH /api/v1/products/{id}", () => {
       .first<{ changes: string }>();
     expect(JSON.parse(row!.changes)).toEqual({ price: { before: 1000, after: 1500 } });
   });
+
+  it("audits exactly the fields that change (nulls too), and nothing for a no-op or a stale If-Match", async () => {
+    const api = await admin();
+    const product = await created<{ id: string; name: string }>(
+      await api.post("/products", newProduct({ price: 1000, description: "Lata" })),
+    );
+    const audited = async () =>
+      (
+        await env.DB.prepare(
+          "select changes from audit_events where entity_id = ? and action = 'product.updated' order by id",
+        )
+          .bind(product.id)
+          .all<{ changes: string }>()
+      ).results.map((row) => JSON.parse(row.changes));
+    const patched = await api.patch(
+      `/products/${product.id}`,
+      { brand: "Postobón", description: null, price: 1000, name: product.name, unit: "pack" },
+      { "If-Match": '"1"' },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get("ETag")).toBe('"2"');
+    // The same values again, with and without If-Match: 200 at version 2, nothing written.
+    const again = await api.patch(`/products/${product.id}`, { brand: "Postobón", price: 1000 });
+    expect(await again.json()).toMatchObject({ version: 2, brand: "Postobón" });
+    expect(again.headers.get("ETag")).toBe('"2"');
+    const stale = await api.patch(`/products/${product.id}`, { price: 1 }, { "If-Match": '"1"' });
+    expect(await expectProblem(stale, 412, "precondition-failed")).toMatchObject({
+      currentVersion: 2,
+    });
+    // However many ETags If-Match lists (here 150, over D1's 100 parameters per statement).
+    const many = Array.from({ length: 150 }, (_, i) => `"${i + 2}"`).join(", ");
+    const listed = await api.patch(
+      `/products/${product.id}`,
+      { price: 1000 },
+      { "If-Match": many },
+    );
+    expect(listed.status).toBe(200);
+    expect(await audited()).toEqual([
+      {
+        brand: { before: null, after: "Postobón" },
+        description: { before: "Lata", after: null },
+        unit: { before: "unit", after: "pack" },
+      },
+    ]);
+    expect(await (await api.get(`/products/${product.id}`)).json()).toMatchObject({
+      price: 1000,
+      version: 2,
+    });
+  });
 });
 
 describe("DELETE /api/v1/products/{id}", () => {

@@ -51,6 +51,17 @@ function parseIfMatch(header: string): "*" | number[] {
 }
 
 /**
+ * The versions a write may apply to by its If-Match header, for its WHERE clause; undefined
+ * when any will do (no header, or `*`). A malformed header is a 400 before anything runs.
+ */
+export function ifMatchVersions(c: Context): number[] | undefined {
+  const header = c.req.header("If-Match");
+  if (header === undefined) return undefined;
+  const tags = parseIfMatch(header);
+  return tags === "*" ? undefined : tags;
+}
+
+/**
  * Enforces If-Match on a write: absent → the write goes through (last writer wins);
  * present and not the current version → 412 carrying `currentVersion`.
  */

@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { auditEvents } from "../db/schema";
 import { clientInfo } from "../lib/client-info";
@@ -47,6 +48,43 @@ export function auditIfChanged(c: Context, entry: AuditEntry) {
       ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent},
       ${row.changes === null ? null : JSON.stringify(row.changes)}
     where changes() > 0`,
+  );
+}
+
+/** A field an UPDATE sets: its name in the API, its column, its new value. */
+export type PatchedField = [field: string, column: SQLiteColumn, value: unknown];
+
+/** Whether a field's stored value differs from its new one (NULL-safe). */
+export const differs = ([, column, value]: PatchedField) => sql`${column} is not ${value}`;
+
+/**
+ * The audit row of an UPDATE, to go in its batch just before it: an INSERT … SELECT from
+ * the row as it still is, under the UPDATE's own WHERE, so it is written exactly when the
+ * UPDATE applies. The changes ({field: {before, after}} for each field that differs) are
+ * computed in SQL from the stored row, which the write never had to read first.
+ */
+export function auditUpdate(
+  c: Context,
+  entry: Omit<AuditEntry, "changes">,
+  table: SQLiteTable,
+  fields: PatchedField[],
+  where: SQL,
+) {
+  const row = auditRow(c, entry);
+  // One row per patched field, its {before, after} or NULL when it does not change; the
+  // object is built from the others (json() keeps each value JSON through the subquery).
+  const perField = sql.join(
+    fields.map(
+      (field) =>
+        sql`select ${field[0]} as field, case when ${differs(field)} then json_object('before', ${field[1]}, 'after', ${field[2]}) end as change`,
+    ),
+    sql` union all `,
+  );
+  return c.var.db.insert(auditEvents).select(
+    sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
+      ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent},
+      (select json_group_object(field, json(change)) from (${perField}) where change is not null)
+    from ${table} where ${where}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { SelectedFields, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -9,10 +9,10 @@ import {
   type SoftDeletedTable,
   type VersionedTable,
 } from "../db/versions";
-import { assertIfMatch, etagFor, ifMatchGuard, lostRace } from "../lib/etag";
+import { assertIfMatch, etagFor, ifMatchGuard, ifMatchVersions, lostRace } from "../lib/etag";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
-import { auditIfChanged, type Changes, diff } from "./audit";
+import { auditIfChanged, auditUpdate, type Changes, differs, type PatchedField } from "./audit";
 import { conflictOnUnique } from "./unique-conflict";
 
 /**
@@ -104,12 +104,10 @@ async function lostRaceOrGone(c: Context, target: Target, dependents?: Dependent
 const stillAt = (c: Context, target: Target, version: number) =>
   ifMatchGuard(c, () => eq(target.table.version, version));
 
-export interface Update<Returning extends SelectedFields, Row = SelectResultFields<Returning>> {
-  /**
-   * The row as read (in the caller's scope): the If-Match check and the diff use it. Read
-   * here with `returning` unless the handler read it already (to check more in one trip).
-   */
-  before?: Row;
+/** The column the read of a PATCH adds: whether any patched field differs from the row. */
+const DIFFERS = "patchDiffers";
+
+export interface Update<Returning extends SelectedFields> {
   patch: Record<string, unknown>;
   /** The columns the row is read and returned with. */
   returning: Returning;
@@ -123,52 +121,73 @@ export interface Update<Returning extends SelectedFields, Row = SelectResultFiel
 }
 
 /**
- * A PATCH: nothing is written when nothing changes; otherwise one atomic batch of the
- * UPDATE (version + 1, guarded by the version when If-Match was sent) and its audit row,
- * written only if the UPDATE applied. Sets the ETag of the row it returns.
+ * A PATCH, in one atomic batch and one round trip: the row as it was (the 404, the If-Match
+ * check and the answer when nothing changes come from it), its audit row and the UPDATE
+ * (version + 1), both under the same WHERE: the row in reach, at a version If-Match
+ * accepts, with a field that differs, and the write's own condition. So nothing is written
+ * when nothing changes, and the audit row exists exactly when the UPDATE applied. Sets
+ * the ETag of the row it returns.
  */
 export async function updateVersioned<
   Returning extends SelectedFields,
   Row extends { version: number } = SelectResultFields<Returning> & { version: number },
->(c: Context, target: Target, u: Update<Returning, Row>): Promise<Row> {
-  const before = u.before ?? (await readTarget<Row>(c, target, u.returning));
-  assertIfMatch(c, before.version);
-  const changes = diff(before as Record<string, unknown>, u.patch);
-  if (Object.keys(changes).length === 0) {
-    c.header("ETag", etagFor(before.version));
-    return before;
-  }
+>(c: Context, target: Target, u: Update<Returning>): Promise<Row> {
   const db = c.var.db;
-  const update = db
-    .update(target.table as SQLiteTable)
-    .set({
-      ...u.patch,
-      ...target.derived?.(u.patch),
-      ...nextVersion(target.table, new Date().toISOString()),
-    })
-    .where(and(target.where, stillAt(c, target, before.version), u.condition?.holds))
-    .returning(u.returning);
-  const [updated] = (await db
+  const table = target.table as SQLiteTable;
+  const columns = getTableColumns(table);
+  const fields: PatchedField[] = Object.entries(u.patch)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => [field, columns[field]!, value]);
+  const versions = ifMatchVersions(c);
+  const anyDiffers = or(...fields.map(differs)) ?? sql`0`;
+  const applies = and(
+    target.where,
+    // One bound parameter however many ETags the header lists (D1 allows 100 per statement).
+    versions &&
+      sql`${target.table.version} in (select value from json_each(${JSON.stringify(versions)}))`,
+    anyDiffers,
+    u.condition?.holds,
+  )!;
+  const [[current], , updated] = (await db
     .batch([
-      update,
-      auditIfChanged(c, {
-        action: `${target.entityType}.updated`,
-        entityType: target.entityType,
-        entityId: target.entityId,
-        changes,
-      }),
+      db
+        .select({ ...u.returning, [DIFFERS]: sql<number>`${anyDiffers}` })
+        .from(table)
+        .where(target.where),
+      auditUpdate(
+        c,
+        {
+          action: `${target.entityType}.updated`,
+          entityType: target.entityType,
+          entityId: target.entityId,
+        },
+        table,
+        fields,
+        applies,
+      ),
+      db
+        .update(table)
+        .set({
+          ...u.patch,
+          ...target.derived?.(u.patch),
+          ...nextVersion(target.table, new Date().toISOString()),
+        })
+        .where(applies)
+        .returning(u.returning),
       ...(u.consequences ?? []),
     ])
     .catch((error) =>
       target.uniqueFields ? conflictOnUnique(error, target.uniqueFields) : Promise.reject(error),
-    )) as [Row[], ...unknown[]];
+    )) as [(Row & { [DIFFERS]: number })[], unknown, Row[], ...unknown[]];
+  if (!current) throw noSuch(target.entityType);
+  const { [DIFFERS]: changes, ...before } = current;
+  assertIfMatch(c, before.version);
   const [after] = updated;
-  if (!after) {
-    if (u.condition) throw u.condition.refusal;
-    throw await lostRaceOrGone(c, target);
-  }
-  c.header("ETag", etagFor(after.version));
-  return after;
+  // Not applied: nothing to change (the row as it is), or the write's own condition failed.
+  const answer = after ?? (changes ? undefined : (before as unknown as Row));
+  if (!answer) throw u.condition?.refusal ?? lostRace(before.version);
+  c.header("ETag", etagFor(answer.version));
+  return answer;
 }
 
 /** Live rows that still point at a row, which may not be deleted while any do. */

@@ -226,7 +226,6 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   if (patch.portfolioId && portfolio.length === 0) errors.push(unknownPortfolio);
   if (errors.length > 0) throw invalid(errors);
   const establishment = await updateVersioned(c, establishmentTarget(c.var.auth, id), {
-    before,
     // Department and city come together (the schema says so) and are stored as DANE has them.
     patch: { ...patch, ...place },
     returning: establishmentColumns,

@@ -95,7 +95,6 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     before.status === "active" &&
     ((patch.role !== undefined && patch.role !== "admin") || patch.status === "disabled");
   const user = await updateVersioned(c, userTarget(id), {
-    before,
     patch,
     returning: userColumns,
     // Checked inside the UPDATE, so two admins demoting each other at once cannot both win.
