@@ -19,16 +19,24 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const sessionOf = (accessToken: string) => String(decodeJwt(accessToken).sid);
 
-/** Whether the guard lets a batch through for these claims at NOW. */
+/** Whether each form of the guard lets a batch through for these claims at NOW. */
 async function guardPasses(claims: { userId: string; sessionId: string; role: UserRole }) {
-  const [query, params] = sessionGuard(claims, NOW);
+  const { check, abort } = sessionGuard(createDatabase(env.DB), claims, NOW);
+  const [verdict] = await env.DB.batch([env.DB.prepare(check.query).bind(...check.params)]);
+  const checks = check.passes(verdict!.results);
+  let aborts = false;
   try {
-    await env.DB.batch([env.DB.prepare(query).bind(...params), env.DB.prepare("select 1")]);
-    return true;
+    await env.DB.batch([
+      env.DB.prepare(abort.query).bind(...abort.params),
+      env.DB.prepare("select 1"),
+    ]);
   } catch (error) {
     expect(String(error)).toContain("session_guard_refused");
-    return false;
+    aborts = true;
   }
+  // The read form and the write form always agree.
+  expect(checks).toBe(!aborts);
+  return checks;
 }
 
 describe("the session guard", () => {

@@ -4,7 +4,9 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { it } from "vitest";
 import { createApp } from "../../src/app";
+import { sessionGuard } from "../../src/auth/sessions";
 import { issueAccessToken, verifyAccessToken } from "../../src/auth/tokens";
+import { createDatabase } from "../../src/db/client";
 import { limitBodySize, requireJsonBody } from "../../src/lib/body-guards";
 import { requestId } from "../../src/lib/request-id";
 import { requestLog } from "../../src/lib/request-log";
@@ -85,6 +87,18 @@ it("what each layer of a request costs", { timeout: 600_000 }, async () => {
     oneRead,
   );
   await measure("D1: two reads in one batch", () => env.DB.batch([other(), byId()]), oneRead);
+  const claims = await verifyAccessToken(env, tokens.accessToken);
+  const { check, abort } = sessionGuard(createDatabase(env.DB), claims);
+  await measure(
+    "D1: session guard, read form (SELECT) + read in one batch",
+    () => env.DB.batch([env.DB.prepare(check.query).bind(...check.params), byId()]),
+    oneRead,
+  );
+  await measure(
+    "D1: session guard, write form (INSERT, trigger) + read in one batch",
+    () => env.DB.batch([env.DB.prepare(abort.query).bind(...abort.params), byId()]),
+    oneRead,
+  );
   await measure("KV: one read", () => env.SESSIONS.get("costs:missing"));
 
   // Tokens: a verified token is cached per isolate; the first use of one pays ES256.

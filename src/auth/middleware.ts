@@ -110,7 +110,7 @@ export const authenticate = (roles: readonly UserRole[]) =>
     c.set("auth", claims);
     c.set("d1", c.var.primaryD1);
     c.set("db", c.var.primaryDb);
-    if (roles.includes(claims.role)) c.var.d1.guardWith(...sessionGuard(claims));
+    if (roles.includes(claims.role)) c.var.d1.guardWith(sessionGuard(c.var.db, claims));
     // The token's role may not call this; the database may know better (a promotion).
     else c.set("auth", { ...claims, role: await roleNow(c, roles) });
     await next();

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
 import { base64url } from "jose";
 import type { Database } from "../db/client";
+import type { GuardStatements } from "../db/request-session";
 import { type SessionEndReason, sessions, type UserRole, users } from "../db/schema";
 import { sha256Hex } from "../lib/encoding";
 
@@ -180,42 +181,9 @@ export async function rotateRefreshToken(
   };
 }
 
-/**
- * The session guard of an authenticated request (migrations/0003_session_guard.sql): a
- * statement that aborts its batch unless the session is alive, the user active and their
- * role the one the token names. It rides the request's first round trip on the primary
- * (src/db/request-session.ts), so the check that makes a revocation final costs nothing
- * of its own. The SQL twin of `currentAccess`.
- */
-export function sessionGuard(
-  claims: { userId: string; sessionId: string; role: UserRole },
-  now = Date.now(),
-): [query: string, params: unknown[]] {
-  return [
-    "insert into session_guard (session_id, user_id, role, now, idle_since) values (?, ?, ?, ?, ?)",
-    [
-      claims.sessionId,
-      claims.userId,
-      claims.role,
-      iso(now),
-      iso(now - SESSION_IDLE_SECONDS * 1000),
-    ],
-  ];
-}
-
-/**
- * What an access token may do now, read from D1's primary: the user's current role, or
- * null when the session has ended (revoked, expired, idle) or the user is disabled. One
- * query, one round trip: taken when the session guard refuses, to tell a role change from
- * an ended session.
- */
-export async function currentAccess(
-  db: Database,
-  userId: string,
-  sessionId: string,
-  now = Date.now(),
-): Promise<{ role: UserRole } | null> {
-  const [row] = await db
+/** The caller's role while their session is alive and their user active (no row otherwise). */
+const accessQuery = (db: Database, userId: string, sessionId: string, now: number) =>
+  db
     .select({ role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -227,7 +195,55 @@ export async function currentAccess(
         eq(users.status, "active"),
       ),
     );
+
+/**
+ * What an access token may do now, read from D1's primary: the user's current role, or
+ * null when the session has ended (revoked, expired, idle) or the user is disabled. One
+ * query, one round trip: taken when the session guard refuses, to tell a role change from
+ * an ended session, and when a token's role may not call a route.
+ */
+export async function currentAccess(
+  db: Database,
+  userId: string,
+  sessionId: string,
+  now = Date.now(),
+): Promise<{ role: UserRole } | null> {
+  const [row] = await accessQuery(db, userId, sessionId, now);
   return row ?? null;
+}
+
+/**
+ * The session guard of an authenticated request: it passes while the session is alive,
+ * the user active and their role the one the token names. It rides the request's first
+ * round trip on the primary (src/db/request-session.ts), so the check that makes a
+ * revocation final costs nothing of its own. A round trip that only reads carries
+ * `currentAccess`'s query; one that writes carries an INSERT into the `session_guard`
+ * view, whose trigger aborts the whole batch (migrations/0003_session_guard.sql).
+ */
+export function sessionGuard(
+  db: Database,
+  claims: { userId: string; sessionId: string; role: UserRole },
+  now = Date.now(),
+): GuardStatements {
+  const { sql: query, params } = accessQuery(db, claims.userId, claims.sessionId, now).toSQL();
+  return {
+    check: {
+      query,
+      params,
+      passes: (rows) => (rows[0] as { role?: unknown } | undefined)?.role === claims.role,
+    },
+    abort: {
+      query:
+        "insert into session_guard (session_id, user_id, role, now, idle_since) values (?, ?, ?, ?, ?)",
+      params: [
+        claims.sessionId,
+        claims.userId,
+        claims.role,
+        iso(now),
+        iso(now - SESSION_IDLE_SECONDS * 1000),
+      ],
+    },
+  };
 }
 
 /** Ends one session (a statement for the caller's batch; returns the id when it applied). */

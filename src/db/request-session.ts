@@ -30,8 +30,23 @@ export function refusedByGuard(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A guard in its two forms: a SELECT for a round trip that only reads (it passes when
+ * `passes` accepts its rows; cheaper, and a refused read has nothing to undo), and a
+ * statement that aborts its batch for a round trip that writes.
+ */
+export interface GuardStatements {
+  check: { query: string; params: unknown[]; passes: (rows: unknown[]) => boolean };
+  abort: { query: string; params: unknown[] };
+}
+
+/** A statement that can only read: SQLite's SELECT (Drizzle writes it lowercase). */
+const READ_ONLY = /^\s*(select|with)\s/i;
+
 interface Guard {
-  statement: D1PreparedStatement;
+  check: D1PreparedStatement;
+  passes: (rows: unknown[]) => boolean;
+  abort: D1PreparedStatement;
   passed: boolean;
   refused: boolean;
   /** While the round trip carrying it is under way, other statements wait for its outcome. */
@@ -49,7 +64,7 @@ export class RequestSession {
   ) {}
 
   prepare(query: string) {
-    return new CountedStatement(this, this.session.prepare(query));
+    return new CountedStatement(this, this.session.prepare(query), READ_ONLY.test(query));
   }
 
   batch(statements: CountedStatement[]) {
@@ -58,6 +73,7 @@ export class RequestSession {
       () => this.session.batch(inner),
       inner,
       (results) => results,
+      statements.every((statement) => statement.readOnly),
     );
   }
 
@@ -65,10 +81,12 @@ export class RequestSession {
     return this.session.getBookmark();
   }
 
-  /** `query` must pass in this request's first round trip, or nothing else runs. */
-  guardWith(query: string, params: unknown[]) {
+  /** `guard` must pass in this request's first round trip, or nothing else runs. */
+  guardWith({ check, abort }: GuardStatements) {
     this.guard = {
-      statement: this.session.prepare(query).bind(...params),
+      check: this.session.prepare(check.query).bind(...check.params),
+      passes: check.passes,
+      abort: this.session.prepare(abort.query).bind(...abort.params),
       passed: false,
       refused: false,
     };
@@ -89,6 +107,7 @@ export class RequestSession {
           async () => [],
           [],
           (results) => results,
+          true,
         );
       } catch (error) {
         if (!refusedByGuard(error)) throw error;
@@ -105,6 +124,7 @@ export class RequestSession {
     direct: () => Promise<T>,
     statements: D1PreparedStatement[],
     fromBatch: (results: D1Result[]) => T,
+    readOnly: boolean,
   ): Promise<T> {
     const guard = this.guard;
     if (guard?.inFlight) await guard.inFlight.catch(() => undefined);
@@ -115,21 +135,34 @@ export class RequestSession {
       return direct();
     }
     this.counter.roundTrips += 1;
-    const sent = this.session.batch([guard.statement, ...statements]);
-    guard.inFlight = sent;
+    const carried = this.carry(guard, statements, readOnly);
+    guard.inFlight = carried;
     try {
-      const [, ...results] = await sent;
-      guard.passed = true;
-      return fromBatch(results);
+      return fromBatch(await carried);
+    } finally {
+      guard.inFlight = undefined;
+    }
+  }
+
+  /** `statements` in one batch behind the guard; settles the guard before it resolves. */
+  private async carry(guard: Guard, statements: D1PreparedStatement[], readOnly: boolean) {
+    let results: D1Result[];
+    try {
+      results = await this.session.batch([readOnly ? guard.check : guard.abort, ...statements]);
     } catch (error) {
       // The guard goes first, so a failure that is not its refusal says nothing about it:
       // it stays pending and leads the next round trip.
       if (!(error instanceof Error) || !error.message.includes(GUARD_REFUSAL)) throw error;
       guard.refused = true;
       throw new GuardRefused(error);
-    } finally {
-      guard.inFlight = undefined;
     }
+    const [verdict, ...rest] = results;
+    if (readOnly && !guard.passes(verdict!.results)) {
+      guard.refused = true;
+      throw new GuardRefused();
+    }
+    guard.passed = true;
+    return rest;
   }
 }
 
@@ -142,10 +175,11 @@ class CountedStatement {
   constructor(
     private readonly owner: RequestSession,
     readonly inner: D1PreparedStatement,
+    readonly readOnly: boolean,
   ) {}
 
   bind(...values: unknown[]) {
-    return new CountedStatement(this.owner, this.inner.bind(...values));
+    return new CountedStatement(this.owner, this.inner.bind(...values), this.readOnly);
   }
 
   first(column?: string) {
@@ -157,6 +191,7 @@ class CountedStatement {
         if (row === undefined) return null;
         return column === undefined ? row : (row[column] ?? null);
       },
+      this.readOnly,
     );
   }
 
@@ -165,6 +200,7 @@ class CountedStatement {
       () => this.inner.run(),
       [this.inner],
       ([result]) => result!,
+      this.readOnly,
     );
   }
 
@@ -173,6 +209,7 @@ class CountedStatement {
       () => this.inner.all(),
       [this.inner],
       ([result]) => result!,
+      this.readOnly,
     );
   }
 
@@ -185,6 +222,7 @@ class CountedStatement {
         const values = rows.map((row) => Object.values(row));
         return options?.columnNames ? [Object.keys(rows[0] ?? {}), ...values] : values;
       },
+      this.readOnly,
     );
   }
 }
