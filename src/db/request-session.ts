@@ -55,12 +55,18 @@ interface Guard {
 
 type Outcome = "passed" | "refused" | "none";
 
+/** What a request spent on D1: round trips, and milliseconds waiting on them (summed). */
+export interface D1Usage {
+  roundTrips: number;
+  ms: number;
+}
+
 export class RequestSession {
   private guard: Guard | undefined;
 
   constructor(
     private readonly session: D1DatabaseSession,
-    private readonly counter: { roundTrips: number },
+    private readonly counter: D1Usage,
   ) {}
 
   prepare(query: string) {
@@ -131,16 +137,25 @@ export class RequestSession {
     if (guard?.refused) throw new GuardRefused();
     if (guard === undefined || guard.passed) {
       if (statements.length === 0) return fromBatch([]);
-      this.counter.roundTrips += 1;
-      return direct();
+      return this.timed(direct);
     }
-    this.counter.roundTrips += 1;
-    const carried = this.carry(guard, statements, readOnly);
+    const carried = this.timed(() => this.carry(guard, statements, readOnly));
     guard.inFlight = carried;
     try {
       return fromBatch(await carried);
     } finally {
       guard.inFlight = undefined;
+    }
+  }
+
+  /** One round trip, counted and timed (in Workers the clock moves while I/O waits). */
+  private async timed<T>(roundTrip: () => Promise<T>): Promise<T> {
+    this.counter.roundTrips += 1;
+    const started = performance.now();
+    try {
+      return await roundTrip();
+    } finally {
+      this.counter.ms += performance.now() - started;
     }
   }
 

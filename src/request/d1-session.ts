@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { createDatabase, type Database } from "../db/client";
-import { asD1, RequestSession } from "../db/request-session";
+import { asD1, type D1Usage, RequestSession } from "../db/request-session";
 import type { AppEnv } from "../lib/app-env";
 
 declare module "hono" {
@@ -36,7 +36,7 @@ export function sessionStart(method: string, bookmark: string | undefined): stri
 /** Opens one D1 session per request and returns its latest bookmark to the client. */
 export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
-  const counter = { roundTrips: 0 };
+  const counter: D1Usage = { roundTrips: 0, ms: 0 };
   const d1 = new RequestSession(c.env.DB.withSession(start), counter);
   // A write's session already starts at the primary; a read opens a second one there,
   // lazily: it costs nothing until a query runs.
@@ -50,7 +50,11 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   c.set("primaryDb", primaryD1 === d1 ? c.var.db : createDatabase(asD1(primaryD1)));
   await next();
   c.set("d1RoundTrips", counter.roundTrips);
-  c.header("Server-Timing", `d1;desc="${counter.roundTrips} round trips"`);
+  // Any client can see what D1 cost a request, in production too (docs/performance.md).
+  c.header(
+    "Server-Timing",
+    `d1;desc="${counter.roundTrips} round trips";dur=${counter.ms.toFixed(1)}`,
+  );
   const bookmark = c.var.d1.getBookmark();
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
 });
