@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { client, created, newEstablishment, newProduct } from "./support/api";
-import { actor } from "./support/auth";
+import { actor, refresh } from "./support/auth";
 
 /**
  * D1 round trips per endpoint, read from the Server-Timing header that the D1 session
@@ -20,6 +20,7 @@ const roundTrips = (response: Response) => {
 describe("D1 round trips per request", async () => {
   const adminActor = await actor("admin");
   const sellerActor = await actor("seller");
+  const refreshing = await actor("seller");
   const admin = client(adminActor.headers);
   const seller = client(sellerActor.headers);
   const product = await created<{ id: string }>(await admin.post("/products", newProduct()));
@@ -97,6 +98,8 @@ describe("D1 round trips per request", async () => {
     ],
     ["GET /users", () => admin.get("/users"), 1],
     ["GET /auth/me", () => admin.get("/auth/me"), 1],
+    // The compare-and-swap and the user for the new access token, in one batch.
+    ["POST /auth/refresh", () => refresh(refreshing.tokens.refreshToken), 1],
   ];
 
   for (const [name, request, expected] of cases) {

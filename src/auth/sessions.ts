@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { base64url } from "jose";
 import type { Database } from "../db/client";
 import type { GuardStatements } from "../db/request-session";
@@ -109,8 +110,8 @@ export async function findRefreshToken(
   return kv.get<RefreshRecord>(refreshKey(await sha256Hex(refreshToken)), "json");
 }
 
-export type Rotation =
-  | { ok: true; userId: string; issued: IssuedRefreshToken }
+export type Rotation<User> =
+  | { ok: true; userId: string; issued: IssuedRefreshToken; user: User | undefined }
   | { ok: false; reused: boolean; userId?: string; sessionId?: string };
 
 /**
@@ -118,17 +119,19 @@ export type Rotation =
  * 1. a compare-and-swap that moves the session from the presented token to the new one,
  *    only while the presented token is current, the session alive and its user active;
  * 2. when the presented token is a retired one (neither current nor the new one), the
- *    session ends as `refresh_token_reused`.
+ *    session ends as `refresh_token_reused`;
+ * 3. `readUser`: the user the new access token is for, as the swap left them.
  * Of N concurrent refreshes of one token, one swap wins; the others find a token they
  * did not present and end the family, the winner's new token included.
  */
-export async function rotateRefreshToken(
+export async function rotateRefreshToken<User>(
   db: Database,
   kv: KVNamespace,
   refreshToken: string,
   client: ClientInfo,
+  readUser: (userId: string) => BatchItem<"sqlite"> & PromiseLike<User[]>,
   now = Date.now(),
-): Promise<Rotation> {
+): Promise<Rotation<User>> {
   const presented = await sha256Hex(refreshToken);
   const record = await kv.get<RefreshRecord>(refreshKey(presented), "json");
   if (!record) return { ok: false, reused: false };
@@ -136,7 +139,7 @@ export async function rotateRefreshToken(
   // KV and D1 are written side by side. The new token is returned only when both
   // succeeded; if the KV write failed after the swap, the session points at a token nobody
   // holds and the client's retry with the old one ends it: it can be lost, never revived.
-  const [, [swapped, reused]] = await Promise.all([
+  const [, [swapped, reused, [user]]] = await Promise.all([
     stored,
     db.batch([
       db
@@ -168,10 +171,16 @@ export async function rotateRefreshToken(
           ),
         )
         .returning({ id: sessions.id }),
-    ]),
+      readUser(record.userId),
+    ]) as Promise<[{ id: string }[], { id: string }[], User[]]>,
   ]);
   if (swapped.length === 1) {
-    return { ok: true, userId: record.userId, issued: { sessionId: record.sessionId, ...issued } };
+    return {
+      ok: true,
+      userId: record.userId,
+      issued: { sessionId: record.sessionId, ...issued },
+      user,
+    };
   }
   return {
     ok: false,

@@ -47,7 +47,11 @@ export const newPassword = () =>
       "NFC normalisation), any script; not a common password, not the email.",
   });
 
+/** A user by id, as a query (to run alone, or in a batch). */
+export const userById = (db: Database, id: string) =>
+  db.select(userColumns).from(users).where(eq(users.id, id));
+
 export async function findUser(db: Database, id: string): Promise<User | undefined> {
-  const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));
+  const [user] = await userById(db, id);
   return user;
 }

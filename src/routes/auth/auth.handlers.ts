@@ -25,7 +25,7 @@ import { uuidv7 } from "../../lib/ids";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { audit } from "../../request/audit";
-import { findUser, type User, userColumns } from "../../resources/users";
+import { findUser, type User, userById, userColumns } from "../../resources/users";
 import type * as routes from "./auth.routes";
 
 const RATE_LIMIT_PERIOD_SECONDS = 60;
@@ -165,7 +165,14 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   const { refreshToken } = c.req.valid("json");
-  const rotation = await rotateRefreshToken(c.var.db, c.env.SESSIONS, refreshToken, clientInfo(c));
+  const db = c.var.db;
+  const rotation = await rotateRefreshToken<User>(
+    db,
+    c.env.SESSIONS,
+    refreshToken,
+    clientInfo(c),
+    (id) => userById(db, id),
+  );
   if (!rotation.ok) {
     if (rotation.reused) {
       await audit(c, {
@@ -178,8 +185,9 @@ export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
     }
     throw invalidRefreshToken();
   }
-  // The rotation only succeeds for an active user; the role is read for the new token.
-  const user = await findUser(c.var.db, rotation.userId);
+  // The rotation only succeeds for an active user; the role is read, in its batch, for the
+  // new token.
+  const { user } = rotation;
   if (!user) throw invalidRefreshToken();
   c.set("userId", user.id);
   return c.json(await tokenPair(c, user, rotation.issued), Status.OK);
