@@ -230,6 +230,36 @@ async function checkPeer(origin) {
     throw new Error(`peer create: ${first.result_info.total_count} rows before, ${count} after`);
 }
 
+/**
+ * The speed goals (issue 11): authenticated reads ≥ 0.9 × the floor and /health ≥ 0.8 ×;
+ * at least the peer's throughput on what both serve; a PATCH with If-Match ≥ 0.8 × a
+ * create. Each is a ratio measured in this run.
+ */
+function goalsOf(scenarios) {
+  const named = (name) => scenarios.find((s) => s.name === name);
+  const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
+  const goal = (text, measured, target) => ({ goal: text, measured, met: measured >= target });
+  const reads = [
+    "GET /products/{id}",
+    "GET /products?limit=50 (page 1)",
+    "GET /products?limit=50 (page 100)",
+    "GET /establishments/{id}/portfolio (seller)",
+  ];
+  const post = named("POST /products");
+  return [
+    goal("GET /health ≥ 0.8 × floor", named("GET /health")?.floorRatio ?? null, 0.8),
+    ...reads.map((name) => goal(`${name} ≥ 0.9 × floor`, named(name)?.floorRatio ?? null, 0.9)),
+    ...scenarios
+      .filter((s) => s.peerRatio !== null && s.peerRatio !== undefined)
+      .map((s) => goal(`${s.name} ≥ 1.0 × peer`, s.peerRatio, 1)),
+    goal(
+      "PATCH /products/{id} (If-Match) ≥ 0.8 × POST /products",
+      ratio(named("PATCH /products/{id} (If-Match)")?.rps, post?.rps),
+      0.8,
+    ),
+  ];
+}
+
 async function main() {
   const state = mkdtempSync(join(tmpdir(), "portafolio-bench-"));
   const servers = [];
@@ -526,6 +556,7 @@ async function main() {
       console.log(`${measured.rps} req/s${notes.length ? ` (${notes.join(", ")})` : ""}`);
     }
 
+    const goals = goalsOf(scenarios);
     const bundleCheck = checkBundle();
     const { rawBytes, gzipBytes, zodLocales } = bundleCheck;
     const bundle = { rawBytes, gzipBytes, zodLocales };
@@ -543,6 +574,7 @@ async function main() {
       },
       bundle,
       scenarios: scenarios.map(({ serverErrors, ...s }) => s),
+      goals,
     };
     writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
 
@@ -572,6 +604,10 @@ async function main() {
           },
         ]),
       ),
+    );
+    console.log("\nGoals (reported, never failed on: machines differ):");
+    console.table(
+      Object.fromEntries(goals.map((g) => [g.goal, { measured: g.measured, met: g.met }])),
     );
     for (const line of describeBundle(bundleCheck)) console.log(line);
 

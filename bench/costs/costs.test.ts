@@ -128,6 +128,67 @@ it("what each layer of a request costs", { timeout: 600_000 }, async () => {
     oneRead,
   );
   await measure("app: GET /products?limit=50", get("/products?limit=50"));
+  let sku = 0;
+  const insert = () =>
+    env.DB.prepare(
+      "insert into products (id, sku, name, name_key, category, unit, price) values (?, ?, ?, ?, ?, ?, ?) returning *",
+    )
+      .bind(crypto.randomUUID(), `RAW-${sku++}`, "Nuevo", "nuevo", "bench", "unit", 1000)
+      .all();
+  const insertOnly = await measure("D1: one INSERT … RETURNING (a create, bare)", insert);
+  const auditRow = () =>
+    env.DB.prepare(
+      "insert into audit_events (id, occurred_at, actor_id, action, entity_type, entity_id, request_id, ip, user_agent, changes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).bind(
+      crypto.randomUUID(),
+      new Date().toISOString(),
+      user.id,
+      "product.created",
+      "product",
+      crypto.randomUUID(),
+      "r",
+      null,
+      null,
+      '{"sku":{"before":null,"after":"X"}}',
+    );
+  const insertStatement = () =>
+    env.DB.prepare(
+      "insert into products (id, sku, name, name_key, category, unit, price) values (?, ?, ?, ?, ?, ?, ?)",
+    ).bind(crypto.randomUUID(), `RAW-${sku++}`, "Nuevo", "nuevo", "bench", "unit", 1000);
+  await measure(
+    "D1: guard + audit row + INSERT in one batch (what a create sends)",
+    () =>
+      env.DB.batch([
+        env.DB.prepare(abort.query).bind(...abort.params),
+        auditRow(),
+        insertStatement(),
+      ]),
+    insertOnly,
+  );
+  await measure(
+    "D1: audit row + INSERT in one batch (no guard)",
+    () => env.DB.batch([auditRow(), insertStatement()]),
+    insertOnly,
+  );
+  await measure(
+    "app: POST /products (guard + insert + audit: 1 round trip)",
+    () =>
+      app.fetch(
+        new Request("http://localhost/api/v1/products", {
+          method: "POST",
+          headers: { ...headers, "Content-Type": "application/json" },
+          body: JSON.stringify({
+            sku: `APP-${sku++}`,
+            name: "Nuevo",
+            category: "bench",
+            unit: "unit",
+            price: 1000,
+          }),
+        }),
+        env,
+      ),
+    insertOnly,
+  );
 
   const format = (ms: number) => ms.toFixed(3);
   console.log(

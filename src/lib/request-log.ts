@@ -4,17 +4,16 @@ import type { AppEnv } from "./app-env";
 /** A request that takes this long is worth a line whatever it did (a seller would notice). */
 export const SLOW_REQUEST_MS = 1000;
 
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
-
 /**
- * Which requests get a line of their own: every error and refusal (4xx, 5xx), every write,
- * and every slow request. A fast successful read does not: Workers Logs already records
- * each invocation (method, URL, status, duration, the request's headers, so a client's
- * X-Request-Id too), and a line per read was the largest fixed cost of a request
+ * Which requests get a line of their own: every error and refusal (4xx, 5xx) and every
+ * slow request. A fast success does not: Workers Logs already records each invocation
+ * (method, URL, status, its Ray ID, which is the request id when the client sent none),
+ * every successful write is in the audit trail with its request id, actor, IP and user
+ * agent, and a line per request was the largest fixed cost of a request
  * (docs/performance.md, "Log policy").
  */
-export const shouldLog = (method: string, status: number, durationMs: number) =>
-  status >= 400 || !READS.has(method) || durationMs >= SLOW_REQUEST_MS;
+export const shouldLog = (status: number, durationMs: number) =>
+  status >= 400 || durationMs >= SLOW_REQUEST_MS;
 
 /**
  * One structured JSON line per logged request, read by Workers Logs (observability). It
@@ -26,7 +25,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const status = c.res.status;
   const durationMs = Math.round(performance.now() - started);
-  if (!shouldLog(c.req.method, status, durationMs)) return;
+  if (!shouldLog(status, durationMs)) return;
   const line = {
     level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
     message: "request",
