@@ -7,10 +7,14 @@ import { createApp } from "../../src/app";
 import { sessionGuard } from "../../src/auth/sessions";
 import { issueAccessToken, verifyAccessToken } from "../../src/auth/tokens";
 import { createDatabase } from "../../src/db/client";
+import { products } from "../../src/db/schema";
+import { liveRow } from "../../src/db/versions";
 import { limitBodySize, requireJsonBody } from "../../src/lib/body-guards";
 import { requestId } from "../../src/lib/request-id";
 import { requestLog } from "../../src/lib/request-log";
 import { d1Session } from "../../src/request/d1-session";
+import { productColumns } from "../../src/routes/products/products.queries";
+import { CreateProductSchema } from "../../src/routes/products/products.schemas";
 import { actor } from "../../test/support/auth";
 import { insertProducts } from "../../test/support/factories";
 
@@ -114,6 +118,26 @@ it("what each layer of a request costs", { timeout: 600_000 }, async () => {
     verifyAccessToken(env, tokens.accessToken),
   );
 
+  // Building SQL, no I/O.
+  const drizzle = createDatabase(env.DB);
+  await measure("Drizzle: build and render the SELECT of a product by id", async () =>
+    drizzle.select(productColumns).from(products).where(liveRow(products, product!.id)).toSQL(),
+  );
+  await measure("auth: build the session guard (both forms)", async () =>
+    sessionGuard(drizzle, claims),
+  );
+
+  const body = { sku: "X-1", name: "Nuevo", category: "bench", unit: "unit", price: 1000 };
+  await measure("zod: validate a product create body", async () =>
+    CreateProductSchema.safeParse(body),
+  );
+  await measure("Drizzle: build and render a product INSERT", async () =>
+    drizzle
+      .insert(products)
+      .values({ ...body, id: crypto.randomUUID(), nameKey: "nuevo", unit: "unit" as const })
+      .toSQL(),
+  );
+
   // The whole app.
   const app = createApp();
   const headers = { Authorization: `Bearer ${tokens.accessToken}` };
@@ -127,7 +151,12 @@ it("what each layer of a request costs", { timeout: 600_000 }, async () => {
     get(`/products/${product!.id}`),
     oneRead,
   );
-  await measure("app: GET /products?limit=50", get("/products?limit=50"));
+  const page = await measure("D1: a page of 50 products (the floor's query)", () =>
+    env.DB.prepare("select * from products where deleted_at is null order by name, id limit ?")
+      .bind(51)
+      .all(),
+  );
+  await measure("app: GET /products?limit=50", get("/products?limit=50"), page);
   let sku = 0;
   const insert = () =>
     env.DB.prepare(

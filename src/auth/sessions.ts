@@ -1,4 +1,16 @@
-import { and, desc, eq, gte, isNull, ne, notInArray, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  fillPlaceholders,
+  gte,
+  isNull,
+  ne,
+  notInArray,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { base64url } from "jose";
 import type { Database } from "../db/client";
@@ -46,11 +58,14 @@ const refreshKey = (hash: string) => `refresh:${hash}`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A session that may still be used at `now`: not revoked, not past its end, not idle. */
-const alive = (now: number) =>
+const alive = (now: number) => aliveAt(iso(now), iso(now - SESSION_IDLE_SECONDS * 1000));
+
+/** `alive` as of `now`, for a session last used no earlier than `idleSince` (values or placeholders). */
+const aliveAt = (now: string | SQLWrapper, idleSince: string | SQLWrapper) =>
   and(
     isNull(sessions.revokedAt),
-    sql`${sessions.expiresAt} > ${iso(now)}`,
-    gte(sessions.lastUsedAt, iso(now - SESSION_IDLE_SECONDS * 1000)),
+    sql`${sessions.expiresAt} > ${now}`,
+    gte(sessions.lastUsedAt, idleSince),
   );
 
 /**
@@ -190,20 +205,30 @@ export async function rotateRefreshToken<User>(
   };
 }
 
-/** The caller's role while their session is alive and their user active (no row otherwise). */
-const accessQuery = (db: Database, userId: string, sessionId: string, now: number) =>
+/**
+ * The caller's role while their session is alive and their user active (no row otherwise),
+ * with placeholders for who and when: its SQL is the same on every request.
+ */
+const accessQuery = (db: Database) =>
   db
     .select({ role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.id, sessionId),
-        eq(sessions.userId, userId),
-        alive(now),
+        eq(sessions.id, sql.placeholder("sessionId")),
+        eq(sessions.userId, sql.placeholder("userId")),
+        aliveAt(sql.placeholder("now"), sql.placeholder("idleSince")),
         eq(users.status, "active"),
       ),
     );
+
+const accessValues = (userId: string, sessionId: string, now: number) => ({
+  userId,
+  sessionId,
+  now: iso(now),
+  idleSince: iso(now - SESSION_IDLE_SECONDS * 1000),
+});
 
 /**
  * What an access token may do now, read from D1's primary: the user's current role, or
@@ -217,9 +242,14 @@ export async function currentAccess(
   sessionId: string,
   now = Date.now(),
 ): Promise<{ role: UserRole } | null> {
-  const [row] = await accessQuery(db, userId, sessionId, now);
+  const [row] = await accessQuery(db)
+    .prepare()
+    .all(accessValues(userId, sessionId, now));
   return row ?? null;
 }
+
+/** `accessQuery` rendered once per isolate: building SQL costs more than binding it. */
+let renderedAccess: { sql: string; params: unknown[] } | undefined;
 
 /**
  * The session guard of an authenticated request: it passes while the session is alive,
@@ -234,11 +264,14 @@ export function sessionGuard(
   claims: { userId: string; sessionId: string; role: UserRole },
   now = Date.now(),
 ): GuardStatements {
-  const { sql: query, params } = accessQuery(db, claims.userId, claims.sessionId, now).toSQL();
+  renderedAccess ??= accessQuery(db).toSQL();
   return {
     check: {
-      query,
-      params,
+      query: renderedAccess.sql,
+      params: fillPlaceholders(
+        renderedAccess.params,
+        accessValues(claims.userId, claims.sessionId, now),
+      ),
       passes: (rows) => (rows[0] as { role?: unknown } | undefined)?.role === claims.role,
     },
     abort: {
