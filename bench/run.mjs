@@ -397,4 +397,6 @@ async function main() {
   }
 }
 
-await main();
+// The brief-scale comparison runs on its own (bench/README.md).
+if (process.argv.includes("--scale")) await (await import("./scale.mjs")).main();
+else await main();
