@@ -81,12 +81,22 @@ function settled(output) {
   );
 }
 
-/** `wrangler dev` with `args` on a free port; `pid` leads its process group (workerd included). */
-export async function serve(args, label) {
+/**
+ * `wrangler dev` with `args` on a free port; `pid` leads its process group (workerd
+ * included). With `devtools: false`, bench/dev-server.mjs instead: the same dev server
+ * without the DevTools inspector or the build watcher (it takes `-c` and `--persist-to`).
+ */
+export async function serve(args, label, { devtools = true } = {}) {
   const port = await freePort();
+  const [command, ...commandArgs] = devtools
+    ? ["npx", "wrangler", "dev"]
+    : [process.execPath, "bench/dev-server.mjs"];
+  const isUp = devtools
+    ? settled
+    : (/** @type {string} */ output) => output.includes("bench dev server: serving on");
   const child = spawn(
-    "npx",
-    ["wrangler", "dev", ...args, "--port", String(port), "--ip", "127.0.0.1"],
+    /** @type {string} */ (command),
+    [...commandArgs, ...args, "--port", String(port), "--ip", "127.0.0.1"],
     {
       env,
       detached: true,
@@ -104,7 +114,7 @@ export async function serve(args, label) {
     const poll = setInterval(() => {
       if (!readyAt && output.includes("Ready on")) readyAt = Date.now();
       // Without a second build 15 s after "Ready on", the watcher will not run one.
-      if (settled(output) || (readyAt && Date.now() - readyAt > 15_000)) {
+      if (isUp(output) || (devtools && readyAt && Date.now() - readyAt > 15_000)) {
         clearInterval(poll);
         // The dev proxy resumes forwarding just after the server reports ready.
         setTimeout(resolve, 500);

@@ -397,6 +397,7 @@ async function main() {
   }
 }
 
-// The brief-scale comparison runs on its own (bench/README.md).
+// The brief-scale comparison and the soak run on their own (bench/README.md).
 if (process.argv.includes("--scale")) await (await import("./scale.mjs")).main();
+else if (process.argv.includes("--soak")) await (await import("./soak.mjs")).main();
 else await main();
