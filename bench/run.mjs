@@ -6,27 +6,30 @@
 // bench/results.json. Fails only on errors (connection errors, timeouts, 5xx, unexpected
 // non-2xx, in the API or what it is compared with) or a failed bundle check
 // (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { checkBundle, describeBundle } from "../scripts/bundle-check.mjs";
-import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, benchSeedSql, sellerEmail } from "./seed.mjs";
+import {
+  env,
+  pick,
+  randomIp,
+  roundTripsOf,
+  runAutocannon,
+  seedDatabase,
+  serve,
+  signIn,
+} from "./lib.mjs";
+import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, sellerEmail } from "./seed.mjs";
 
 const require = createRequire(import.meta.url);
-// autocannon reports p50/p90/p97.5/p99; the table wants p95 too.
-require(
-  require.resolve("hdr-histogram-percentiles-obj", { paths: [require.resolve("autocannon")] }),
-).percentiles.push(95);
 
 const SHORT = process.argv.includes("--short");
 const SECONDS = SHORT ? 3 : 10;
 const CONNECTIONS = 64;
 const LOGIN_CONNECTIONS = 8;
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 /**
  * The peer has its own package (chanfana 2.8 needs zod 3): `npm ci` it when a package its
@@ -49,96 +52,8 @@ function installPeer() {
   });
 }
 
-const wrangler = (args) =>
-  execFileSync("npx", ["wrangler", ...args], { env, stdio: "pipe", maxBuffer: 64 * 1024 * 1024 });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function serve(args, label) {
-  const port = await freePort();
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", ...args, "--port", String(port), "--ip", "127.0.0.1"],
-    {
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  let recent = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${label} did not start:\n${output}`)),
-      120_000,
-    );
-    const onData = (chunk) => {
-      // The API logs a line per request: keep the start-up text and the last 20 kB.
-      if (output.length < 100_000) output += chunk;
-      recent = (recent + chunk).slice(-20_000);
-      if (output.includes("Ready on")) {
-        clearTimeout(timer);
-        resolve(undefined);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${label} exited with ${code}:\n${output}`)));
-  });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    recent: () => recent,
-    stop: () => child.pid !== undefined && process.kill(-child.pid, "SIGTERM"),
-  };
-}
-
-const randomIp = () =>
-  `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${((Math.random() * 254) | 0) + 1}`;
-
-/**
- * @param {string} origin
- * @param {string} email
- */
-async function signIn(origin, email) {
-  const response = await fetch(`${origin}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "CF-Connecting-IP": randomIp() },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (response.status !== 200)
-    throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
-  return /** @type {{ accessToken: string, refreshToken: string }} */ (await response.json());
-}
-
-function roundTripsOf(response) {
-  const match = /d1;desc="(\d+) round trips"/.exec(response.headers.get("Server-Timing") ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-async function run(name, options) {
-  const result = await autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options });
-  return {
-    name,
-    connections: options.connections ?? CONNECTIONS,
-    seconds: SECONDS,
-    rps: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p95Ms: result.latency.p95,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    serverErrors: result["5xx"],
-  };
-}
+const run = (name, options) =>
+  runAutocannon(name, { duration: SECONDS, connections: CONNECTIONS, ...options });
 
 /**
  * A closed-loop driver for stateful scenarios (a rotating refresh token, an ETag to follow
@@ -181,8 +96,6 @@ async function loop(name, { connections = CONNECTIONS, init, request }) {
     ...counts,
   };
 }
-
-const pick = (list) => list[(Math.random() * list.length) | 0];
 
 /** A run's errors, 5xx and non-2xx as a line of the failure report; null when it had none. */
 const failureOf = (label, r) =>
@@ -267,20 +180,7 @@ async function main() {
     installPeer();
     execFileSync("node", ["scripts/ensure-dev-vars.mjs"], { stdio: "inherit" });
     console.log(`bench: fresh local D1 in ${state}; seeding the national data set…`);
-    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-    const seedFile = join(state, "seed.sql");
-    writeFileSync(seedFile, benchSeedSql());
-    wrangler([
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      state,
-      "--file",
-      seedFile,
-      "--yes",
-    ]);
+    seedDatabase(state);
 
     // The floor and the peer read copies of the same data: two workerd processes must not
     // share one local D1 file (its SQLite belongs to one Durable Object at a time).
@@ -626,4 +526,7 @@ async function main() {
   }
 }
 
-await main();
+// The brief-scale comparison and the soak run on their own (bench/README.md).
+if (process.argv.includes("--scale")) await (await import("./scale.mjs")).main();
+else if (process.argv.includes("--soak")) await (await import("./soak.mjs")).main();
+else await main();

@@ -1,46 +1,59 @@
-// The benchmark's national data set, as SQL for `wrangler d1 execute --file`: 10,000
-// products, 5,000 establishments in Colombia's 32 departments, 200 sellers (25 stores
-// each), and 50 portfolios of 300–2,000 items. Deterministic (seeded PRNG).
+// The benchmark's data sets, as SQL for `wrangler d1 execute --file`, made by one generator
+// at two sizes: STANDARD (what `npm run bench` measures: 200 sellers with 25 stores each,
+// 5,000 establishments, 10,000 products, 50 portfolios) and BRIEF_SCALE (the brief's real
+// scale, `npm run bench -- --scale`: 12,000 sellers, 300,000 establishments, 20,000
+// products, 500 portfolios). Both deterministic: what is drawn once per product or
+// portfolio comes from a seeded PRNG here; what is one row per seller, store, assignment
+// or portfolio item is expanded inside SQLite (`WITH RECURSIVE`) from the row's number, so
+// the file stays small and seeding fast at any size. Stores are in real DIVIPOLA places
+// (the municipalities migration 0002 loads), with DANE's names and codes, as the API
+// stores them.
 import { pbkdf2Sync, randomBytes } from "node:crypto";
 
 export const BENCH_PASSWORD = "benchmark-password-2026";
 export const ADMIN_EMAIL = "bench-admin@bench.local";
 export const sellerEmail = (i) => `seller-${String(i).padStart(3, "0")}@bench.local`;
+/** Admin n (1 is ADMIN_EMAIL). */
+export const adminEmail = (n) => (n === 1 ? ADMIN_EMAIL : `bench-admin-${n}@bench.local`);
 
-const DEPARTMENTS = [
-  ["Amazonas", "Leticia"],
-  ["Antioquia", "Medellín"],
-  ["Arauca", "Arauca"],
-  ["Atlántico", "Barranquilla"],
-  ["Bolívar", "Cartagena"],
-  ["Boyacá", "Tunja"],
-  ["Caldas", "Manizales"],
-  ["Caquetá", "Florencia"],
-  ["Casanare", "Yopal"],
-  ["Cauca", "Popayán"],
-  ["Cesar", "Valledupar"],
-  ["Chocó", "Quibdó"],
-  ["Córdoba", "Montería"],
-  ["Cundinamarca", "Bogotá"],
-  ["Guainía", "Inírida"],
-  ["Guaviare", "San José del Guaviare"],
-  ["Huila", "Neiva"],
-  ["La Guajira", "Riohacha"],
-  ["Magdalena", "Santa Marta"],
-  ["Meta", "Villavicencio"],
-  ["Nariño", "Pasto"],
-  ["Norte de Santander", "Cúcuta"],
-  ["Putumayo", "Mocoa"],
-  ["Quindío", "Armenia"],
-  ["Risaralda", "Pereira"],
-  ["San Andrés y Providencia", "San Andrés"],
-  ["Santander", "Bucaramanga"],
-  ["Sucre", "Sincelejo"],
-  ["Tolima", "Ibagué"],
-  ["Valle del Cauca", "Cali"],
-  ["Vaupés", "Mitú"],
-  ["Vichada", "Puerto Carreño"],
-];
+/**
+ * @typedef {object} DataSetSize
+ * @property {string} name
+ * @property {number} admins
+ * @property {number} sellers
+ * @property {number} storesPerSeller
+ * @property {number} products
+ * @property {number} portfolios
+ * @property {[number, number]} itemsPerPortfolio  smallest and largest portfolio
+ */
+
+/** @type {DataSetSize} */
+export const STANDARD = {
+  name: "standard",
+  admins: 5,
+  sellers: 200,
+  storesPerSeller: 25,
+  products: 10_000,
+  portfolios: 50,
+  itemsPerPortfolio: [300, 2_000],
+};
+
+/**
+ * The brief's scale. Portfolios keep the standard sizes (300–2,000 items, ~575,000 in
+ * all), so a carried portfolio costs the same to read in both data sets and any
+ * difference is the tables' size.
+ * @type {DataSetSize}
+ */
+export const BRIEF_SCALE = {
+  name: "brief scale",
+  admins: 5,
+  sellers: 12_000,
+  storesPerSeller: 25,
+  products: 20_000,
+  portfolios: 500,
+  itemsPerPortfolio: [300, 2_000],
+};
+
 const CATEGORIES = [
   "bebidas",
   "lácteos",
@@ -55,6 +68,7 @@ const CATEGORIES = [
 ];
 const KINDS = ["tienda", "minimercado", "supermercado", "drogueria", "otro"];
 const UNITS = ["unit", "pack", "box", "kg", "l"];
+const NOW = "2026-11-26T00:00:00.000Z";
 
 function prng(seed) {
   let a = seed;
@@ -68,7 +82,26 @@ function prng(seed) {
 
 const q = (v) =>
   v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
-const id = (kind, n) => `0190${kind}000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const ID_PREFIX = (kind) => `0190${kind}000-0000-7000-8000-`;
+const id = (kind, n) => `${ID_PREFIX(kind)}${String(n).padStart(12, "0")}`;
+/** The same id, made in SQL from the number `n` (an SQL expression). */
+const idSql = (kind, n) => `printf('${ID_PREFIX(kind)}%012d', ${n})`;
+/** NOW plus `n` seconds, in SQL, as the API writes timestamps (milliseconds, Z). */
+const atSql = (n) =>
+  `strftime('%Y-%m-%dT%H:%M:%fZ', '${NOW.slice(0, 19)}', '+' || (${n}) || ' seconds')`;
+/** 1..n in SQL, as the table `n(i)` of a WITH RECURSIVE. */
+const numbers = (n) => `n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n})`;
+/** A deterministic pseudo-random 0..2^31-1 from an integer SQL expression (no overflow below 2^21). */
+const mixSql = (x) =>
+  `((((${x}) * 2654435761 + 97) % 2147483648) * 1597334677 % 2147483648 / 4096)`;
+
+/** `name` as search compares it, as src/lib/search-key.ts `searchKey` (the bench runs as plain Node). */
+const searchKey = (text) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, "");
 
 function inserts(table, columns, rows, perStatement = 400) {
   const out = [];
@@ -85,33 +118,39 @@ function hash(password) {
   return `pbkdf2-sha256$100000$${salt.toString("base64")}$${digest.toString("base64")}`;
 }
 
-export function benchSeedSql() {
+/** The SQL that loads a data set of `size` into a migrated, empty database. */
+export function benchSeedSql(size = STANDARD) {
   const random = prng(20261126);
-  const now = "2026-11-26T00:00:00.000Z";
-  const at = (n) => new Date(Date.parse(now) + n * 1000).toISOString();
-  const passwordHash = hash(BENCH_PASSWORD);
+  const at = (n) => new Date(Date.parse(NOW) + n * 1000).toISOString();
+  const { sellers, storesPerSeller, portfolios: portfolioCount } = size;
+  const stores = sellers * storesPerSeller;
 
-  const users = [[id("a", 0), ADMIN_EMAIL, "Bench", "Admin", "admin", passwordHash, now, now, now]];
-  for (let s = 1; s <= 200; s++)
-    users.push([
-      id("5", s),
-      sellerEmail(s),
-      "Vendedor",
-      `Número ${s}`,
-      "seller",
-      passwordHash,
-      now,
-      at(s),
-      at(s),
-    ]);
+  // Every user shares one hash: one PBKDF2 run, whatever the number of users.
+  const passwordHash = hash(BENCH_PASSWORD);
+  const admins = Array.from({ length: size.admins }, (_, i) => [
+    id("a", i),
+    adminEmail(i + 1),
+    "Bench",
+    i === 0 ? "Admin" : `Admin ${i + 1}`,
+    "admin",
+    passwordHash,
+    NOW,
+    NOW,
+    NOW,
+  ]);
+  const sellerRows = `WITH RECURSIVE ${numbers(sellers)}
+INSERT INTO users (id, email, first_name, last_name, role, password_hash, password_changed_at, created_at, updated_at)
+SELECT ${idSql("5", "i")}, printf('seller-%03d@bench.local', i), 'Vendedor', 'Número ' || i, 'seller', ${q(passwordHash)}, ${q(NOW)}, ${atSql("i")}, ${atSql("i")} FROM n;`;
 
   const products = [];
-  for (let p = 1; p <= 10_000; p++) {
+  for (let p = 1; p <= size.products; p++) {
     const category = CATEGORIES[p % CATEGORIES.length];
+    const name = `Producto ${String(p).padStart(5, "0")} ${category}`;
     products.push([
       id("b", p),
       `BENCH-${String(p).padStart(5, "0")}`,
-      `Producto ${String(p).padStart(5, "0")} ${category}`,
+      name,
+      searchKey(name),
       category,
       UNITS[p % UNITS.length],
       Math.floor(random() * 50_000) + 500,
@@ -120,37 +159,46 @@ export function benchSeedSql() {
     ]);
   }
 
+  // Each portfolio is a run of consecutive products; its items are expanded in SQL, one
+  // in five with an override price.
+  const [smallest, largest] = size.itemsPerPortfolio;
   const portfolios = [];
-  const items = [];
-  for (let f = 1; f <= 50; f++) {
-    portfolios.push([id("c", f), `Portafolio ${String(f).padStart(2, "0")}`, at(f), at(f)]);
-    const size = 300 + Math.floor(random() * 1701);
-    const start = Math.floor(random() * (10_000 - size));
-    for (let k = 0; k < size; k++) {
-      const override = random() < 0.2 ? Math.floor(random() * 40_000) + 500 : null;
-      items.push([id("c", f), id("b", start + k + 1), override, k, now]);
-    }
+  const layouts = [];
+  for (let f = 1; f <= portfolioCount; f++) {
+    portfolios.push([id("c", f), `Portafolio ${String(f).padStart(3, "0")}`, at(f), at(f)]);
+    const items = smallest + Math.floor(random() * (largest - smallest + 1));
+    layouts.push(`(${f}, ${Math.floor(random() * (size.products - items))}, ${items})`);
   }
+  const itemRows = `WITH RECURSIVE ${numbers(largest)}, layout(f, start, items) AS (VALUES ${layouts.join(", ")})
+INSERT INTO portfolio_items (portfolio_id, product_id, price, position, added_at)
+SELECT ${idSql("c", "f")}, ${idSql("b", "start + i")},
+  CASE WHEN ${mixSql("f * 4096 + i")} % 5 = 0 THEN 500 + ${mixSql("f * 4096 + i + 1")} % 40000 END,
+  i - 1, ${q(NOW)}
+FROM layout JOIN n ON i <= items;`;
 
-  const establishments = [];
-  const assignments = [];
-  for (let e = 1; e <= 5_000; e++) {
-    const [department, city] = /** @type {[string, string]} */ (
-      DEPARTMENTS[e % DEPARTMENTS.length]
-    );
-    establishments.push([
-      id("d", e),
-      `Establecimiento ${String(e).padStart(4, "0")}`,
-      KINDS[e % KINDS.length],
-      `Calle ${e % 100} # ${e % 50}-${e % 30}`,
-      city,
-      department,
-      id("c", (e % 50) + 1),
-      at(e),
-      at(e),
-    ]);
-    assignments.push([id("d", e), id("5", (e % 200) + 1), now]);
-  }
+  // Store e is on the route of seller e % sellers + 1 (its k-th store, k = (e - 1) / sellers)
+  // and carries portfolio e % portfolios + 1. Half the sellers work one large town each: a
+  // department's municipality coded xx001 (its capital, except Cundinamarca's), so every
+  // one holds a few thousandths of all stores; the other half have their 25 stores in
+  // neighbouring municipalities (DIVIPOLA code order) anywhere in the country.
+  const kind = `CASE e % ${KINDS.length} ${KINDS.map((k, i) => `WHEN ${i} THEN ${q(k)}`).join(" ")} END`;
+  const establishmentRows = `WITH RECURSIVE ${numbers(stores)},
+places AS MATERIALIZED (
+  SELECT row_number() OVER (ORDER BY m.code NOT LIKE '__001', m.code) - 1 AS place,
+    m.code AS city_code, m.name AS city, d.code AS department_code, d.name AS department
+  FROM municipalities m JOIN departments d ON d.code = m.department_code),
+stores AS (SELECT i AS e, i % ${sellers} + 1 AS seller, (i - 1) / ${sellers} AS k FROM n)
+INSERT INTO establishments (id, name, name_key, kind, address, city, city_code, department, department_code, portfolio_id, created_at, updated_at)
+SELECT ${idSql("d", "e")}, printf('Establecimiento %06d', e), printf('establecimiento%06d', e), ${kind},
+  'Calle ' || (e % 100) || ' # ' || (e % 50) || '-' || (e % 30), city, city_code, department, department_code,
+  ${idSql("c", `e % ${portfolioCount} + 1`)}, ${atSql("e")}, ${atSql("e")}
+FROM stores JOIN places ON place = CASE WHEN seller % 2 = 0
+  THEN seller / 2 % (SELECT count(*) FROM departments)
+  ELSE (seller * 7919 + k) % (SELECT count(*) FROM municipalities) END
+ORDER BY e;`;
+  const assignmentRows = `WITH RECURSIVE ${numbers(stores)}
+INSERT INTO establishment_sellers (establishment_id, seller_id, assigned_at)
+SELECT ${idSql("d", "i")}, ${idSql("5", `i % ${sellers} + 1`)}, ${q(NOW)} FROM n;`;
 
   return [
     ...inserts(
@@ -166,49 +214,32 @@ export function benchSeedSql() {
         "created_at",
         "updated_at",
       ],
-      users,
+      admins,
     ),
+    sellerRows,
     ...inserts(
       "products",
-      ["id", "sku", "name", "category", "unit", "price", "created_at", "updated_at"],
+      ["id", "sku", "name", "name_key", "category", "unit", "price", "created_at", "updated_at"],
       products,
     ),
     ...inserts("portfolios", ["id", "name", "created_at", "updated_at"], portfolios),
-    ...inserts(
-      "portfolio_items",
-      ["portfolio_id", "product_id", "price", "position", "added_at"],
-      items,
-    ),
-    ...inserts(
-      "establishments",
-      [
-        "id",
-        "name",
-        "kind",
-        "address",
-        "city",
-        "department",
-        "portfolio_id",
-        "created_at",
-        "updated_at",
-      ],
-      establishments,
-    ),
-    ...inserts(
-      "establishment_sellers",
-      ["establishment_id", "seller_id", "assigned_at"],
-      assignments,
-    ),
+    itemRows,
+    establishmentRows,
+    assignmentRows,
   ].join("\n");
 }
 
-/** Ids the scenarios pick from. */
-export const benchIds = {
+/** Ids the scenarios pick from, in a data set of `size`. */
+export const idsOf = (size) => ({
   product: (n) => id("b", n),
   seller: (n) => id("5", n),
-  /** The establishments on seller n's route (e % 200 + 1 === n). */
+  /** The establishments on seller n's route (e % sellers + 1 === n). */
   establishmentsOf: (n) => {
-    const first = n - 1 === 0 ? 200 : n - 1;
-    return Array.from({ length: 25 }, (_, k) => id("d", first + 200 * k));
+    const first = n - 1 === 0 ? size.sellers : n - 1;
+    return Array.from({ length: size.storesPerSeller }, (_, k) =>
+      id("d", first + size.sellers * k),
+    );
   },
-};
+});
+
+export const benchIds = idsOf(STANDARD);

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
+import { establishments, portfolioItems, portfolios } from "../src/db/schema";
+import { uuidv7 } from "../src/lib/ids";
 import { actor } from "./support/auth";
-import { insertProducts } from "./support/factories";
+import { db, insertProducts } from "./support/factories";
 
 /**
  * Keyset pagination only keeps page 100 as cheap as page 1 if every list query walks an
@@ -33,9 +36,45 @@ async function planOf(query: string) {
   return results.map((row) => row.detail);
 }
 
+/** Every statement one request runs, and the request's answer. */
+async function statementsOf(path: string, headers: Record<string, string>) {
+  const statements: string[] = [];
+  const recording = { ...env, DB: recordingDb(statements) } as unknown as Env;
+  const response = await app.request(path, { headers }, recording);
+  return { response, statements };
+}
+
 const app = createApp();
 const { headers } = await actor("admin");
-await insertProducts(60);
+const seller = await actor("seller");
+const products = await insertProducts(60);
+
+// Six stores on the seller's route (more than a page of 5), the first carrying a portfolio.
+const stores: string[] = [];
+for (let i = 0; i < 6; i++) {
+  const response = await app.request(
+    "/api/v1/establishments",
+    {
+      method: "POST",
+      headers: { ...seller.headers, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        name: `Tienda ${i}`,
+        kind: "tienda",
+        address: `Calle ${i}`,
+        department: "05",
+        city: "05001",
+      }),
+    },
+    env,
+  );
+  stores.push(((await response.json()) as { id: string }).id);
+}
+const portfolioId = uuidv7();
+await db().insert(portfolios).values({ id: portfolioId, name: "Portafolio del plan" });
+await db()
+  .insert(portfolioItems)
+  .values(products.slice(0, 3).map((p, position) => ({ portfolioId, productId: p.id, position })));
+await db().update(establishments).set({ portfolioId }).where(eq(establishments.id, stores[0]!));
 
 const lists: [string, string[]][] = [
   ["/api/v1/products", ["name", "-name", "sku", "price", "-price", "createdAt", "updatedAt"]],
@@ -45,6 +84,9 @@ const lists: [string, string[]][] = [
   // A place filter, by name or code, is one code: (code, name, id) is walked in order.
   ["/api/v1/establishments?q=dona%20rosa&city=medellin", ["name", "-name"]],
   ["/api/v1/establishments?department=antioquia", ["name"]],
+  // The brief-scale benchmark's admin lists (bench/scale.mjs).
+  ["/api/v1/establishments?department=05&status=active", ["name"]],
+  ["/api/v1/establishments?department=05&city=medellin", ["name"]],
   ["/api/v1/portfolios", ["name", "createdAt", "updatedAt"]],
   ["/api/v1/users", ["createdAt", "lastName"]],
 ];
@@ -75,4 +117,60 @@ describe("list queries walk an index in sort order", () => {
       });
     }
   }
+});
+
+/**
+ * A seller's route is a few dozen stores among hundreds of thousands: their reads must
+ * start from the route (establishment_sellers by seller_id) and fetch those stores by id,
+ * never walk the establishments in sort order probing the route at each row. Sorting the
+ * route's own rows (a temporary B-tree over them) costs the route's size, not the table's.
+ */
+describe("a seller's reads start from their route, not from every establishment", () => {
+  const fromRoute =
+    /SEARCH establishment_sellers USING COVERING INDEX establishment_sellers_seller_idx \(seller_id=\?\)/;
+
+  const routeLists: [string, () => Record<string, string>, string[]][] = [
+    ["/api/v1/establishments (as the seller)", () => seller.headers, ["name", "-updatedAt"]],
+    [`/api/v1/establishments?sellerId=<seller> (as admin)`, () => headers, ["name", "-updatedAt"]],
+  ];
+  for (const [label, headersOf, sorts] of routeLists) {
+    for (const sort of sorts) {
+      it(`${label}?sort=${sort}, first page and a later page`, async () => {
+        const base = `/api/v1/establishments?sort=${sort}&limit=5${label.includes("sellerId") ? `&sellerId=${seller.user.id}` : ""}`;
+        const first = await statementsOf(base, headersOf());
+        expect(first.response.status).toBe(200);
+        const { data, nextCursor } = (await first.response.json()) as {
+          data: unknown[];
+          nextCursor: string | null;
+        };
+        expect(data).toHaveLength(5);
+        const later = await statementsOf(`${base}&cursor=${nextCursor}`, headersOf());
+        expect(later.response.status).toBe(200);
+        const listQueries = [...first.statements, ...later.statements].filter((q) =>
+          /from "establishments"/i.test(q),
+        );
+        expect(listQueries).toHaveLength(2);
+        for (const query of listQueries) {
+          const plan = (await planOf(query)).join(" | ");
+          expect(plan, query).toMatch(fromRoute);
+          expect(plan, query).not.toMatch(/SCAN establishments/);
+        }
+      });
+    }
+  }
+
+  it("GET /establishments/{id}/portfolio as the seller reads by key only", async () => {
+    const { response, statements } = await statementsOf(
+      `/api/v1/establishments/${stores[0]}/portfolio`,
+      seller.headers,
+    );
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { items: unknown[] }).items).toHaveLength(3);
+    const reads = statements.filter((q) => /establishments/.test(q));
+    expect(reads).toHaveLength(2);
+    for (const query of reads) {
+      const plan = (await planOf(query)).join(" | ");
+      expect(plan, query).not.toMatch(/\bSCAN\b|TEMP B-TREE/);
+    }
+  });
 });

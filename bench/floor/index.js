@@ -3,7 +3,7 @@
 const PRODUCT_COLUMNS =
   '"id", "sku", "name", "description", "category", "brand", "gtin", "image_url", "unit", "price", "currency", "status", "version", "created_at", "updated_at"';
 
-const PORTFOLIO_OF_ESTABLISHMENT = `(select "establishments"."portfolio_id" from "establishments" where "establishments"."id" = ? and "establishments"."deleted_at" is null and exists (select 1 from "establishment_sellers" where "establishment_sellers"."establishment_id" = "establishments"."id" and "establishment_sellers"."seller_id" = ?))`;
+const PORTFOLIO_OF_ESTABLISHMENT = `(select "establishments"."portfolio_id" from "establishments" where "establishments"."id" = ? and "establishments"."deleted_at" is null and "establishments"."id" in (select "establishment_sellers"."establishment_id" from "establishment_sellers" where "establishment_sellers"."seller_id" = ?))`;
 
 function decodeCursor(cursor) {
   const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));

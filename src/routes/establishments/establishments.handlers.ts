@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   assertSellerMaySet,
+  onRouteOf,
   visibleEstablishment,
   visibleEstablishments,
 } from "../../auth/establishment-scope";
@@ -189,9 +190,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
         query.portfolioId === undefined
           ? undefined
           : eq(establishments.portfolioId, query.portfolioId),
-        query.sellerId === undefined
-          ? undefined
-          : sql`exists (select 1 from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} and ${establishmentSellers.sellerId} = ${query.sellerId})`,
+        query.sellerId === undefined ? undefined : onRouteOf(query.sellerId),
         query.updatedSince === undefined
           ? undefined
           : gte(establishments.updatedAt, query.updatedSince),
