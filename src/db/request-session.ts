@@ -40,8 +40,11 @@ export interface GuardStatements {
   abort: { query: string; params: unknown[] };
 }
 
-/** A statement that can only read: SQLite's SELECT (Drizzle writes it lowercase). */
-const READ_ONLY = /^\s*(select|with)\s/i;
+/**
+ * A statement that can only read: a plain SELECT. (A `WITH …` may end in an INSERT, so it
+ * counts as a write and gets the aborting guard.)
+ */
+const READ_ONLY = /^\s*select\s/i;
 
 interface Guard {
   check: D1PreparedStatement;
