@@ -2,9 +2,10 @@
 // D1 with a data set loaded, `wrangler dev` on a free port, signing in, and one
 // autocannon run summarised as the tables print it.
 import { execFileSync, spawn } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { BENCH_PASSWORD, benchSeedSql, STANDARD } from "./seed.mjs";
@@ -197,3 +198,16 @@ export async function runAutocannon(name, { duration = 10, connections = 64, ...
 }
 
 export const pick = (list) => list[(Math.random() * list.length) | 0];
+
+/** The machine a run measured: results are only comparable on the same one. */
+export function machineInfo() {
+  const require = createRequire(import.meta.url);
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    wrangler: JSON.parse(readFileSync(require.resolve("wrangler/package.json"), "utf8")).version,
+    date: new Date().toISOString(),
+  };
+}

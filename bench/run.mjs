@@ -8,12 +8,12 @@
 // (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBundle, describeBundle } from "../scripts/bundle-check.mjs";
 import {
   env,
+  machineInfo,
   pick,
   randomIp,
   roundTripsOf,
@@ -23,8 +23,6 @@ import {
   signIn,
 } from "./lib.mjs";
 import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, sellerEmail } from "./seed.mjs";
-
-const require = createRequire(import.meta.url);
 
 const SHORT = process.argv.includes("--short");
 /**
@@ -495,16 +493,7 @@ async function main() {
     const bundle = { rawBytes, gzipBytes, zodLocales };
 
     const results = {
-      machine: {
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: cpus().length,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-        wrangler: JSON.parse(readFileSync(require.resolve("wrangler/package.json"), "utf8"))
-          .version,
-        date: new Date().toISOString(),
-        mode: SHORT ? "short" : "full",
-      },
+      machine: { ...machineInfo(), mode: SHORT ? "short" : "full" },
       bundle,
       scenarios: scenarios.map(({ serverErrors, ...s }) => s),
       goals,

@@ -7,11 +7,11 @@
 // bench/results-scale.json, and fails on any connection error, timeout, 5xx or non-2xx,
 // or a read that takes more than twice as long alone at the brief's scale.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  machineInfo,
   pick,
   roundTripsOf,
   runAutocannon,
@@ -232,15 +232,9 @@ export async function main() {
     };
   });
 
-  const require = createRequire(import.meta.url);
   const results = {
     machine: {
-      cpu: cpus()[0]?.model ?? "unknown",
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      wrangler: JSON.parse(readFileSync(require.resolve("wrangler/package.json"), "utf8")).version,
-      date: new Date().toISOString(),
+      ...machineInfo(),
       secondsPerScenario: SECONDS,
       connections: CONNECTIONS,
     },

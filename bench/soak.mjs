@@ -12,10 +12,9 @@
 // than 20 %. Writes bench/results-soak.json. Not run in CI.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomIp, seedDatabase, serve } from "./lib.mjs";
+import { machineInfo, randomIp, seedDatabase, serve } from "./lib.mjs";
 import { adminEmail, BENCH_PASSWORD, benchIds, STANDARD, sellerEmail } from "./seed.mjs";
 
 const argument = process.argv.indexOf("--soak-seconds");
@@ -494,17 +493,8 @@ export async function main() {
         }),
         { requests: 0, errors: 0, serverErrors: 0, unexpected: 0, devProxyRetries: 0 },
       );
-      const require = createRequire(import.meta.url);
       results = {
-        machine: {
-          cpu: cpus()[0]?.model ?? "unknown",
-          cores: cpus().length,
-          memoryGiB: Math.round(totalmem() / 2 ** 30),
-          node: process.version,
-          wrangler: JSON.parse(readFileSync(require.resolve("wrangler/package.json"), "utf8"))
-            .version,
-          date: new Date().toISOString(),
-        },
+        machine: machineInfo(),
         seconds: SECONDS,
         users: { sellers: STANDARD.sellers, admins: STANDARD.admins },
         thinkTimeMs: {
