@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SLOW_REQUEST_MS, shouldLog } from "../src/lib/request-log";
+import { client, newProduct } from "./support/api";
 import { actor } from "./support/auth";
 import { call } from "./support/http";
 
@@ -117,16 +118,8 @@ describe("request log", () => {
   it("writes one JSON line for a refusal, with method, path, status, duration and request id", async () => {
     const { headers } = await actor("seller");
     const lines = await logged(() =>
-      call("/api/v1/products?token=secret-value", {
-        method: "POST",
-        headers: { ...headers, "Content-Type": "application/json", "X-Request-Id": "log-test" },
-        body: JSON.stringify({
-          sku: "LOG-1",
-          name: "Logged",
-          category: "x",
-          unit: "unit",
-          price: 1,
-        }),
+      client(headers).post("/products?token=secret-value", newProduct(), {
+        "X-Request-Id": "log-test",
       }),
     );
     expect(lines).toEqual([
@@ -149,17 +142,7 @@ describe("request log", () => {
   it("writes no line for a successful write: its audit row carries the request id", async () => {
     const { headers, user } = await actor("admin");
     const lines = await logged(() =>
-      call("/api/v1/products", {
-        method: "POST",
-        headers: { ...headers, "Content-Type": "application/json", "X-Request-Id": "audited-1" },
-        body: JSON.stringify({
-          sku: "LOG-2",
-          name: "Logged",
-          category: "x",
-          unit: "unit",
-          price: 1,
-        }),
-      }),
+      client(headers).post("/products", newProduct(), { "X-Request-Id": "audited-1" }),
     );
     expect(lines).toEqual([]);
     const row = await env.DB.prepare(
