@@ -69,6 +69,16 @@ export const relationshipMeanings: Record<string, { label: string; meaning: stri
     meaning:
       "Networks (IPv4 address or IPv6 /64) a user signed in from in the last 90 days: each gets its own sign-in bucket.",
   },
+  "password_resets.user_id": {
+    label: "may reset with",
+    meaning:
+      "At most one temporary password support issued to a user: signing in with it only allows setting a new password.",
+  },
+  "password_resets.issued_by": {
+    label: "issued",
+    meaning:
+      "The admin or support member who issued a temporary password; null once their account is deleted.",
+  },
 };
 
 const tables = allTables

@@ -12,6 +12,10 @@ export const auditEvents = sqliteTable(
     /** Null for actions without an authenticated actor (e.g. a failed login). */
     actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
     action: text("action").notNull(),
+    /**
+     * What the action is about: `user`, `product`, … or `email` for a failed sign-in with
+     * an email no account has (entity_id is then the email, lower-cased).
+     */
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id"),
     requestId: text("request_id"),
@@ -20,10 +24,15 @@ export const auditEvents = sqliteTable(
     /** JSON: `{ field: { before, after } }` for the fields the action changed. */
     changes: text("changes", { mode: "json" }),
   },
+  // The audit trail is read newest first, in keyset pages by (occurred_at, id): each
+  // filter of GET /audit-events walks its own index in that order, with nothing to sort.
   (t) => [
-    index("audit_events_entity_idx").on(t.entityType, t.entityId, t.occurredAt),
-    index("audit_events_actor_idx").on(t.actorId, t.occurredAt),
-    index("audit_events_occurred_at_idx").on(t.occurredAt),
+    index("audit_events_occurred_at_id_idx").on(t.occurredAt, t.id),
+    index("audit_events_actor_occurred_at_id_idx").on(t.actorId, t.occurredAt, t.id),
+    index("audit_events_entity_id_occurred_at_id_idx").on(t.entityId, t.occurredAt, t.id),
+    index("audit_events_entity_type_occurred_at_id_idx").on(t.entityType, t.occurredAt, t.id),
+    index("audit_events_action_occurred_at_id_idx").on(t.action, t.occurredAt, t.id),
+    index("audit_events_request_id_idx").on(t.requestId),
   ],
 );
 

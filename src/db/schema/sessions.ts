@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { idColumn, sqlList, timestamp } from "./columns";
-import { userOwned } from "./users";
+import { userOwned, users } from "./users";
 
 export const sessionEndReasons = [
   "logout",
@@ -81,3 +81,20 @@ export const knownNetworks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.network] })],
 );
+
+/**
+ * A temporary password support issued (POST /users/{id}/password-reset), at most one per
+ * user: only its SHA-256 is kept (it is 60 random bits, not a memorable password). Signing
+ * in with it stamps `used_at` and yields a token good only for setting a new password;
+ * setting it deletes the row (src/auth/password-reset.ts).
+ */
+export const passwordResets = sqliteTable("password_resets", {
+  userId: userOwned().primaryKey(),
+  /** Named by the password-change token, so a token dies with the reset it came from. */
+  id: text("id").notNull(),
+  codeHash: text("code_hash").notNull(),
+  issuedAt: timestamp("issued_at").notNull(),
+  expiresAt: timestamp("expires_at").notNull(),
+  issuedBy: text("issued_by").references(() => users.id, { onDelete: "set null" }),
+  usedAt: timestamp("used_at"),
+});

@@ -125,8 +125,11 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
     const reason = !account ? "unknown_email" : !valid ? "wrong_password" : "disabled";
     await audit(c, {
       action: "auth.login_failed",
-      entityType: "user",
-      entityId: account?.id ?? null,
+      // An email no account has is the subject itself: support finds these failures by it
+      // once the seller's account exists (GET /users/{id}/sign-in-status).
+      ...(account
+        ? { entityType: "user", entityId: account.id }
+        : { entityType: "email", entityId: email }),
       actorId: null,
       changes: {
         reason: { before: null, after: reason },
