@@ -26,3 +26,6 @@ CREATE INDEX `audit_events_action_occurred_at_id_idx` ON `audit_events` (`action
 CREATE INDEX `audit_events_request_id_idx` ON `audit_events` (`request_id`);--> statement-breakpoint
 UPDATE `audit_events` SET `entity_type` = 'email', `entity_id` = lower(json_extract(`changes`, '$.email.after'))
 WHERE `action` = 'auth.login_failed' AND `entity_id` IS NULL AND json_extract(`changes`, '$.email.after') IS NOT NULL;
+--> statement-breakpoint
+-- The first refusal of a sign-in window is the lockout support is asked about: named so.
+UPDATE `audit_events` SET `action` = 'auth.locked_out' WHERE `action` = 'auth.sign_in_throttled';

@@ -108,7 +108,7 @@ describe("POST /api/v1/auth/login", () => {
         .bind(user.id, action)
         .first<{ n: number }>();
     expect(await count("auth.login_failed")).toEqual({ n: 10 });
-    expect(await count("auth.sign_in_throttled")).toEqual({ n: 1 });
+    expect(await count("auth.locked_out")).toEqual({ n: 1 });
   });
 
   it("the owner signs in from a network they have used while a spray from other networks is refused", async () => {

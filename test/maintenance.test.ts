@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { dailyHousekeeping } from "../src/db/maintenance";
 import worker from "../src/index";
 import { client, newProduct } from "./support/api";
 import { actor, createUser, signIn } from "./support/auth";
@@ -67,5 +68,33 @@ describe("scheduled housekeeping", () => {
     expect(await left("sessions", "id")).toEqual([ids[2], ids[3]]);
     expect(await left("sign_in_throttles", "bucket")).toEqual(["10.0.0.1"]);
     expect(await left("known_networks", "network")).toEqual([]);
+  });
+
+  it("deletes token-refresh audit rows past their 14 days and expired temporary passwords; keeps every other audit row", async () => {
+    const user = await createUser();
+    const now = new Date("2026-03-20T12:00:00.000Z");
+    const at = (days: number) => new Date(now.getTime() - days * 24 * 3600 * 1000).toISOString();
+    const row = (id: string, action: string, occurredAt: string) =>
+      env.DB.prepare(
+        "insert into audit_events (id, occurred_at, action, entity_type, entity_id) values (?, ?, ?, 'user', ?)",
+      ).bind(id, occurredAt, action, user.id);
+    await env.DB.batch([
+      row("old-refresh", "auth.refresh", at(15)),
+      row("recent-refresh", "auth.refresh", at(13)),
+      row("old-login", "auth.login", at(400)),
+      env.DB.prepare("insert into password_resets values (?, 'r', 'h', ?, ?, null, null)").bind(
+        user.id,
+        at(1),
+        at(0.5),
+      ),
+    ]);
+    const removed = await dailyHousekeeping(env.DB, now);
+    expect(removed).toMatchObject({ refreshAuditEvents: 1, passwordResets: 1 });
+    const ids = (
+      await env.DB.prepare(
+        "select id from audit_events where id in ('old-refresh', 'recent-refresh', 'old-login') order by id",
+      ).all<{ id: string }>()
+    ).results.map((r) => r.id);
+    expect(ids).toEqual(["old-login", "recent-refresh"]);
   });
 });

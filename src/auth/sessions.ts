@@ -136,6 +136,7 @@ export type Rotation<User> =
  * 2. when the presented token is a retired one (neither current nor the new one), the
  *    session ends as `refresh_token_reused`;
  * 3. `readUser`: the user the new access token is for, as the swap left them.
+ * `audited(record)` goes right after the swap: an audit row written only when it applied.
  * Of N concurrent refreshes of one token, one swap wins; the others find a token they
  * did not present and end the family, the winner's new token included.
  */
@@ -145,6 +146,7 @@ export async function rotateRefreshToken<User>(
   refreshToken: string,
   client: ClientInfo,
   readUser: (userId: string) => BatchItem<"sqlite"> & PromiseLike<User[]>,
+  audited: (record: { userId: string; sessionId: string }) => BatchItem<"sqlite">,
   now = Date.now(),
 ): Promise<Rotation<User>> {
   const presented = await sha256Hex(refreshToken);
@@ -154,7 +156,7 @@ export async function rotateRefreshToken<User>(
   // KV and D1 are written side by side. The new token is returned only when both
   // succeeded; if the KV write failed after the swap, the session points at a token nobody
   // holds and the client's retry with the old one ends it: it can be lost, never revived.
-  const [, [swapped, reused, [user]]] = await Promise.all([
+  const [, [swapped, , reused, [user]]] = await Promise.all([
     stored,
     db.batch([
       db
@@ -175,6 +177,7 @@ export async function rotateRefreshToken<User>(
           ),
         )
         .returning({ id: sessions.id }),
+      audited(record),
       db
         .update(sessions)
         .set({ revokedAt: iso(now), revokedReason: "refresh_token_reused" })
@@ -187,7 +190,7 @@ export async function rotateRefreshToken<User>(
         )
         .returning({ id: sessions.id }),
       readUser(record.userId),
-    ]) as Promise<[{ id: string }[], { id: string }[], User[]]>,
+    ]) as Promise<[{ id: string }[], unknown, { id: string }[], User[]]>,
   ]);
   if (swapped.length === 1) {
     return {
@@ -323,6 +326,17 @@ export const endUserSessions = (
       ),
     )
     .returning({ id: sessions.id });
+
+/**
+ * For the audit row of `endUserSessions(db, userId, …, { except })`, placed before it in
+ * the batch: `{sessions: {before: [ids it is about to end], after: []}}`, read as the batch runs.
+ */
+export const sessionsEnding = (userId: string, except?: string) =>
+  sql`json_object('sessions', json_object('before', (select json_group_array(${sessions.id}) from ${sessions} where ${and(
+    eq(sessions.userId, userId),
+    isNull(sessions.revokedAt),
+    except === undefined ? undefined : ne(sessions.id, except),
+  )}), 'after', json('[]')))`;
 
 /** A user's live sessions, newest first. */
 export const liveSessions = (db: Database, userId: string, now = Date.now()) =>

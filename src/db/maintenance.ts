@@ -1,9 +1,11 @@
-import { and, isNotNull, lt, or } from "drizzle-orm";
+import { and, eq, isNotNull, lt, or } from "drizzle-orm";
 import { createDatabase } from "./client";
 import {
+  auditEvents,
   idempotencyKeys,
   KNOWN_NETWORK_DAYS,
   knownNetworks,
+  passwordResets,
   sessions,
   signInThrottles,
 } from "./schema";
@@ -13,18 +15,25 @@ const DAY_MS = 24 * 3600 * 1000;
 const ENDED_SESSION_RETENTION_DAYS = 30;
 /** A sign-in window lasts 15 minutes; a day later its row is certainly spent. */
 const THROTTLE_RETENTION_MS = DAY_MS;
+/**
+ * Token refreshes are the one audit row a seller writes every 15 minutes of use (about
+ * 200,000 rows a day for 12,000 sellers): two weeks of them answer "when did this device
+ * last work?"; the session row keeps its last use after that. Every other audit row stays.
+ */
+export const REFRESH_AUDIT_RETENTION_DAYS = 14;
 
 /**
  * Daily housekeeping (the Worker's cron trigger), so no table grows forever: Idempotency-
  * Key records past their 7 days, sessions ended (revoked or expired) more than 30 days
- * ago, spent sign-in windows and networks not used for 90 days. One atomic batch;
- * returns how many rows of each went.
+ * ago, spent sign-in windows, networks not used for 90 days, expired temporary passwords
+ * and token-refresh audit rows past their 14 days. One atomic batch; returns how many
+ * rows of each went.
  */
 export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
   const db = createDatabase(d1);
   const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
   const endedBefore = at(ENDED_SESSION_RETENTION_DAYS * DAY_MS);
-  const [keys, ended, windows, networks] = await db.batch([
+  const [keys, ended, windows, networks, resets, refreshes] = await db.batch([
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now.toISOString())),
     db
       .delete(sessions)
@@ -38,11 +47,22 @@ export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
       .delete(signInThrottles)
       .where(lt(signInThrottles.windowStartedAt, at(THROTTLE_RETENTION_MS))),
     db.delete(knownNetworks).where(lt(knownNetworks.lastSignInAt, at(KNOWN_NETWORK_DAYS * DAY_MS))),
+    db.delete(passwordResets).where(lt(passwordResets.expiresAt, now.toISOString())),
+    db
+      .delete(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, "auth.refresh"),
+          lt(auditEvents.occurredAt, at(REFRESH_AUDIT_RETENTION_DAYS * DAY_MS)),
+        ),
+      ),
   ]);
   return {
     idempotencyKeys: keys.meta.changes,
     sessions: ended.meta.changes,
     signInThrottles: windows.meta.changes,
     knownNetworks: networks.meta.changes,
+    passwordResets: resets.meta.changes,
+    refreshAuditEvents: refreshes.meta.changes,
   };
 }

@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { is, SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { auditEvents } from "../db/schema";
@@ -11,12 +11,16 @@ export interface AuditEntry {
   action: string;
   entityType: string;
   entityId: string | null;
-  changes?: Changes | null;
+  /**
+   * `{field: {before, after}}`, or SQL computing that JSON as the batch runs (what a
+   * statement later in the batch is about to change, e.g. the sessions it ends).
+   */
+  changes?: Changes | SQL | null;
   /** Defaults to the request's actor (`c.var.userId`); pass null for anonymous actions. */
   actorId?: string | null;
 }
 
-function auditRow(c: Context, entry: AuditEntry): typeof auditEvents.$inferInsert {
+function auditRow(c: Context, entry: AuditEntry) {
   return {
     id: uuidv7(),
     occurredAt: new Date().toISOString(),
@@ -27,8 +31,12 @@ function auditRow(c: Context, entry: AuditEntry): typeof auditEvents.$inferInser
     requestId: c.get("requestId"),
     ...clientInfo(c),
     changes: entry.changes ?? null,
-  };
+  } satisfies typeof auditEvents.$inferInsert;
 }
+
+/** The changes as SQL: JSON text, or the SQL that computes it. */
+const changesSql = (changes: Changes | SQL | null) =>
+  changes === null || is(changes, SQL) ? changes : JSON.stringify(changes);
 
 /** An audit insert to put in the same batch as the change it records. */
 export const audit = (c: Context, entry: AuditEntry) =>
@@ -45,8 +53,7 @@ export function auditIfChanged(c: Context, entry: AuditEntry) {
   const row = auditRow(c, entry);
   return c.var.db.insert(auditEvents).select(
     sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
-      ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent},
-      ${row.changes === null ? null : JSON.stringify(row.changes)}
+      ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent}, ${changesSql(row.changes)}
     where changes() > 0`,
   );
 }

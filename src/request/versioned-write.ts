@@ -109,6 +109,8 @@ const DIFFERS = "patchDiffers";
 
 export interface Update<Returning extends SelectedFields> {
   patch: Record<string, unknown>;
+  /** The audit action, when the change has a name of its own (default `<entity>.updated`). */
+  action?: string;
   /** The columns the row is read and returned with. */
   returning: Returning;
   /** A condition of the write's own (e.g. "not the last admin") and the answer when it fails. */
@@ -157,7 +159,7 @@ export async function updateVersioned<
       auditUpdate(
         c,
         {
-          action: `${target.entityType}.updated`,
+          action: u.action ?? `${target.entityType}.updated`,
           entityType: target.entityType,
           entityId: target.entityId,
         },

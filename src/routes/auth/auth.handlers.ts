@@ -13,6 +13,7 @@ import {
   findRefreshToken,
   type IssuedRefreshToken,
   rotateRefreshToken,
+  sessionsEnding,
   startSession,
 } from "../../auth/sessions";
 import { claimAttempt, clearBucket, findAccount, rememberNetwork } from "../../auth/throttle";
@@ -24,7 +25,7 @@ import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
-import { audit } from "../../request/audit";
+import { audit, auditIfChanged } from "../../request/audit";
 import { findUser, type User, userById, userColumns } from "../../resources/users";
 import type * as routes from "./auth.routes";
 
@@ -63,11 +64,14 @@ async function claimOrRefuse(c: Context, userId: string, bucket: string, now: nu
   if (claim.allowed) return;
   if (claim.firstRefusal) {
     await audit(c, {
-      action: "auth.sign_in_throttled",
+      action: "auth.locked_out",
       entityType: "user",
       entityId: userId,
       actorId: null,
-      changes: { bucket: { before: null, after: bucket } },
+      changes: {
+        bucket: { before: null, after: bucket },
+        lockedUntil: { before: null, after: new Date(now + claim.retryAfter * 1000).toISOString() },
+      },
     });
   }
   throw new ApiError("rate-limited", {
@@ -175,6 +179,14 @@ export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
     refreshToken,
     clientInfo(c),
     (id) => userById(db, id),
+    ({ userId, sessionId }) =>
+      auditIfChanged(c, {
+        action: "auth.refresh",
+        entityType: "user",
+        entityId: userId,
+        actorId: userId,
+        changes: { sessionId: { before: sessionId, after: sessionId } },
+      }),
   );
   if (!rotation.ok) {
     if (rotation.reused) {
@@ -200,14 +212,35 @@ export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
   const { refreshToken } = c.req.valid("json");
   const record = await findRefreshToken(c.env.SESSIONS, refreshToken);
   if (record) {
-    await endSession(c.var.db, record.sessionId, "logout");
-    c.set("userId", record.userId);
+    const { userId, sessionId } = record;
+    c.set("userId", userId);
+    const db = c.var.db;
+    // Audited only when this request ended the session (not for a repeated logout).
+    await db.batch([
+      endSession(db, sessionId, "logout"),
+      auditIfChanged(c, {
+        action: "auth.logout",
+        entityType: "user",
+        entityId: userId,
+        changes: { sessions: { before: [sessionId], after: [] } },
+      }),
+    ]);
   }
   return c.body(null, Status.NO_CONTENT);
 };
 
 export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => {
-  await endUserSessions(c.var.db, c.var.auth.userId, "logout_all");
+  const { userId } = c.var.auth;
+  const db = c.var.db;
+  await db.batch([
+    audit(c, {
+      action: "auth.logout_all",
+      entityType: "user",
+      entityId: userId,
+      changes: sessionsEnding(userId),
+    }),
+    endUserSessions(db, userId, "logout_all"),
+  ]);
   return c.body(null, Status.NO_CONTENT);
 };
 

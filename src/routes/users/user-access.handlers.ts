@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { endUserSessions, liveSessions } from "../../auth/sessions";
+import { endUserSessions, liveSessions, sessionsEnding } from "../../auth/sessions";
 import { clearAllBuckets } from "../../auth/throttle";
 import * as Status from "../../lib/http-status";
 import { ApiError } from "../../lib/problem";
@@ -35,8 +35,13 @@ export const revokeSessions: AppRouteHandler<typeof routes.revokeSessions> = asy
   await accountToActOn(c, id);
   const db = c.var.db;
   await db.batch([
+    audit(c, {
+      action: "user.sessions_revoked",
+      entityType: "user",
+      entityId: id,
+      changes: sessionsEnding(id),
+    }),
     endUserSessions(db, id, "revoked_by_staff"),
-    audit(c, { action: "user.sessions_revoked", entityType: "user", entityId: id }),
   ]);
   return c.body(null, Status.NO_CONTENT);
 };

@@ -84,6 +84,18 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   return c.json(user, Status.OK);
 };
 
+/**
+ * What support looks for in the audit trail, named: a PATCH that disables, enables or
+ * changes the role of a user is `user.disabled`, `user.enabled` or `user.role_changed` (in
+ * that order when it does several); its changes list every field it changed.
+ */
+function userChange(before: User, patch: { role?: UserRole; status?: User["status"] }) {
+  if (patch.status !== undefined && patch.status !== before.status)
+    return `user.${patch.status === "disabled" ? "disabled" : "enabled"}`;
+  if (patch.role !== undefined && patch.role !== before.role) return "user.role_changed";
+  return "user.updated";
+}
+
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
@@ -96,6 +108,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     ((patch.role !== undefined && patch.role !== "admin") || patch.status === "disabled");
   const user = await updateVersioned(c, userTarget(id), {
     patch,
+    action: userChange(before, patch),
     returning: userColumns,
     // Checked inside the UPDATE, so two admins demoting each other at once cannot both win.
     ...(demotesActiveAdmin && {
