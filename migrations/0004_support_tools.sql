@@ -23,7 +23,7 @@ CREATE INDEX `audit_events_actor_occurred_at_id_idx` ON `audit_events` (`actor_i
 CREATE INDEX `audit_events_entity_id_occurred_at_id_idx` ON `audit_events` (`entity_id`,`occurred_at`,`id`);--> statement-breakpoint
 CREATE INDEX `audit_events_entity_type_occurred_at_id_idx` ON `audit_events` (`entity_type`,`occurred_at`,`id`);--> statement-breakpoint
 CREATE INDEX `audit_events_action_occurred_at_id_idx` ON `audit_events` (`action`,`occurred_at`,`id`);--> statement-breakpoint
-CREATE INDEX `audit_events_request_id_idx` ON `audit_events` (`request_id`);--> statement-breakpoint
+CREATE INDEX `audit_events_request_id_occurred_at_id_idx` ON `audit_events` (`request_id`,`occurred_at`,`id`);--> statement-breakpoint
 UPDATE `audit_events` SET `entity_type` = 'email', `entity_id` = lower(json_extract(`changes`, '$.email.after'))
 WHERE `action` = 'auth.login_failed' AND `entity_id` IS NULL AND json_extract(`changes`, '$.email.after') IS NOT NULL;
 --> statement-breakpoint

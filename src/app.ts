@@ -9,6 +9,7 @@ import { requestId } from "./lib/request-id";
 import { requestLog } from "./lib/request-log";
 import { d1Session } from "./request/d1-session";
 import { handleError, noRoute } from "./request/error-handler";
+import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { establishmentsRouter } from "./routes/establishments/establishments.index";
 import { healthRouter } from "./routes/health/health.index";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route(API_BASE, productsRouter);
   app.route(API_BASE, establishmentsRouter);
   app.route(API_BASE, portfoliosRouter);
+  app.route(API_BASE, auditEventsRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -89,6 +89,14 @@ const lists: [string, string[]][] = [
   ["/api/v1/establishments?department=05&city=medellin", ["name"]],
   ["/api/v1/portfolios", ["name", "createdAt", "updatedAt"]],
   ["/api/v1/users", ["createdAt", "lastName"]],
+  // The audit trail: each filter walks its own (filter, occurred_at, id) index.
+  ["/api/v1/audit-events", ["-occurredAt", "occurredAt"]],
+  ["/api/v1/audit-events?since=2026-01-01T00:00:00Z&until=2099-01-01T00:00:00Z", ["-occurredAt"]],
+  [`/api/v1/audit-events?actorId=${(await actor("admin")).user.id}`, ["-occurredAt"]],
+  ["/api/v1/audit-events?entityType=product", ["-occurredAt"]],
+  [`/api/v1/audit-events?entityType=product&entityId=${products[0]!.id}`, ["-occurredAt"]],
+  ["/api/v1/audit-events?action=auth.login", ["-occurredAt"]],
+  ["/api/v1/audit-events?requestId=some-request", ["-occurredAt"]],
 ];
 
 describe("list queries walk an index in sort order", () => {
@@ -171,6 +179,24 @@ describe("a seller's reads start from their route, not from every establishment"
     for (const query of reads) {
       const plan = (await planOf(query)).join(" | ");
       expect(plan, query).not.toMatch(/\bSCAN\b|TEMP B-TREE/);
+    }
+  });
+});
+
+describe("support's reads walk indexes", () => {
+  it("GET /users/{id}/sign-in-status reads the audit trail through its indexes, newest first", async () => {
+    const { response, statements } = await statementsOf(
+      `/api/v1/users/${seller.user.id}/sign-in-status`,
+      headers,
+    );
+    expect(response.status).toBe(200);
+    const reads = statements.filter((q) =>
+      /audit_events|sign_in_throttles|password_resets/.test(q),
+    );
+    expect(reads.length).toBeGreaterThanOrEqual(4);
+    for (const query of reads) {
+      const plan = (await planOf(query)).join(" | ");
+      expect(plan, query).not.toMatch(/SCAN audit_events|SCAN sign_in_throttles|TEMP B-TREE/);
     }
   });
 });

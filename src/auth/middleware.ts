@@ -1,17 +1,26 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { decodeProtectedHeader } from "jose";
 import { refusedByGuard } from "../db/request-session";
 import type { UserRole } from "../db/schema";
 import type { AppEnv } from "../lib/app-env";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
 import { currentAccess, sessionGuard } from "./sessions";
-import { type AccessClaims, verifyAccessToken } from "./tokens";
+import {
+  type AccessClaims,
+  PASSWORD_CHANGE_TOKEN_TYPE,
+  type PasswordChangeClaims,
+  verifyAccessToken,
+  verifyPasswordChangeToken,
+} from "./tokens";
 
 declare module "hono" {
   interface ContextVariableMap {
     /** Who is calling: set by `authenticate`. */
     auth: AccessClaims;
+    /** Set instead of `auth` when the bearer is a password-change token (`POST /auth/password`). */
+    passwordChange?: PasswordChangeClaims;
   }
 }
 
@@ -44,8 +53,26 @@ const forbidden = (roles: readonly UserRole[]) =>
     },
   });
 
-/** The verified claims of the request's bearer token; 401 without a valid one. */
-async function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims> {
+const onlySetsPassword = () =>
+  new ApiError("password-change-required", {
+    detail: {
+      en: "This token only sets a new password: POST /api/v1/auth/password",
+      es: "Este token solo sirve para definir una contraseña nueva: POST /api/v1/auth/password",
+    },
+  });
+
+/** The claims of a password-change token, or undefined when `token` is not a valid one. */
+async function passwordChangeClaims(c: Context<AppEnv>, token: string) {
+  try {
+    if (decodeProtectedHeader(token).typ !== PASSWORD_CHANGE_TOKEN_TYPE) return undefined;
+    return await verifyPasswordChangeToken(c.env, token);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bearer token of the request; 401 without one. */
+function bearerToken(c: Context<AppEnv>): string {
   const header = c.req.header("Authorization");
   if (header === undefined)
     throw unauthorized(
@@ -64,9 +91,16 @@ async function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims> {
       },
       true,
     );
+  return token;
+}
+
+/** The verified claims of the request's access token; 401 without a valid one. */
+async function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims> {
+  const token = bearerToken(c);
   try {
     return await verifyAccessToken(c.env, token);
   } catch {
+    if (await passwordChangeClaims(c, token)) throw onlySetsPassword();
     throw unauthorized(
       {
         en: "The access token is invalid or expired",
@@ -117,6 +151,24 @@ export const authenticate = (roles: readonly UserRole[]) =>
     // Refused before any query (a 400 from validation): the session must still be alive.
     if ((await c.var.d1.settle()) === "refused") await roleNow(c, roles);
   });
+
+/**
+ * `authenticate(roles)`, or a password-change token (the one route that takes it: `POST
+ * /auth/password`), whose claims go to `c.var.passwordChange`; the handler checks that its
+ * reset is still pending in the batch that sets the password.
+ */
+export const authenticateOrPasswordChange = (roles: readonly UserRole[]) => {
+  const authenticated = authenticate(roles);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const claims = await passwordChangeClaims(c, bearerToken(c));
+    if (!claims) return authenticated(c, next);
+    c.set("passwordChange", claims);
+    c.set("userId", claims.userId);
+    c.set("d1", c.var.primaryD1);
+    c.set("db", c.var.primaryDb);
+    await next();
+  });
+};
 
 /**
  * Wraps a protected route's handler: when the session guard refused its first round trip

@@ -328,15 +328,14 @@ export const endUserSessions = (
     .returning({ id: sessions.id });
 
 /**
- * For the audit row of `endUserSessions(db, userId, …, { except })`, placed before it in
- * the batch: `{sessions: {before: [ids it is about to end], after: []}}`, read as the batch runs.
+ * The `sessions` change of an audit row placed before `endUserSessions(db, userId)` in its
+ * batch: `{before: [the ids it is about to end], after: []}`, read as the batch runs.
  */
-export const sessionsEnding = (userId: string, except?: string) =>
-  sql`json_object('sessions', json_object('before', (select json_group_array(${sessions.id}) from ${sessions} where ${and(
+export const sessionsEnding = (userId: string) =>
+  sql`json_object('before', (select json_group_array(${sessions.id}) from ${sessions} where ${and(
     eq(sessions.userId, userId),
     isNull(sessions.revokedAt),
-    except === undefined ? undefined : ne(sessions.id, except),
-  )}), 'after', json('[]')))`;
+  )}), 'after', json('[]'))`;
 
 /** A user's live sessions, newest first. */
 export const liveSessions = (db: Database, userId: string, now = Date.now()) =>

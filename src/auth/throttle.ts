@@ -1,6 +1,12 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { KNOWN_NETWORK_DAYS, knownNetworks, signInThrottles, users } from "../db/schema";
+import {
+  KNOWN_NETWORK_DAYS,
+  knownNetworks,
+  passwordResets,
+  signInThrottles,
+  users,
+} from "../db/schema";
 
 /**
  * Sign-in throttling that an attacker cannot turn against the account's owner
@@ -15,9 +21,9 @@ import { KNOWN_NETWORK_DAYS, knownNetworks, signInThrottles, users } from "../db
  * upsert, so however requests interleave at most that many passwords are hashed. A
  * success empties its bucket. Guesses from strangers fill `*`, never the owner's buckets.
  */
-const ATTEMPTS_PER_WINDOW = 10;
-const WINDOW_SECONDS = 15 * 60;
-const OTHER_NETWORKS = "*";
+export const ATTEMPTS_PER_WINDOW = 10;
+export const WINDOW_SECONDS = 15 * 60;
+export const OTHER_NETWORKS = "*";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -30,19 +36,31 @@ function bucketFor(network: string, lastSignInFromNetwork: string | null, now: n
 }
 
 /**
- * The account matching `where` (password hash included, for the caller to verify) and
- * the bucket its attempts from `network` go to: one query.
+ * The account matching `where` (password hash included, for the caller to verify), its
+ * pending temporary password if any, and the bucket its attempts from `network` go to:
+ * one query.
  */
 export async function findAccount(db: Database, where: SQL, network: string, now = Date.now()) {
   const [row] = await db
-    .select({ account: users, lastSignInFromNetwork: knownNetworks.lastSignInAt })
+    .select({
+      account: users,
+      reset: passwordResets,
+      lastSignInFromNetwork: knownNetworks.lastSignInAt,
+    })
     .from(users)
     .leftJoin(
       knownNetworks,
       and(eq(knownNetworks.userId, users.id), eq(knownNetworks.network, network)),
     )
+    .leftJoin(passwordResets, eq(passwordResets.userId, users.id))
     .where(where);
-  return row && { ...row.account, bucket: bucketFor(network, row.lastSignInFromNetwork, now) };
+  return (
+    row && {
+      ...row.account,
+      reset: row.reset,
+      bucket: bucketFor(network, row.lastSignInFromNetwork, now),
+    }
+  );
 }
 
 export interface Claim {
@@ -91,9 +109,9 @@ export const clearBucket = (db: Database, userId: string, bucket: string) =>
     .delete(signInThrottles)
     .where(and(eq(signInThrottles.userId, userId), eq(signInThrottles.bucket, bucket)));
 
-/** Every bucket of an account starts over (support's unlock). */
-export const clearAllBuckets = (db: Database, userId: string) =>
-  db.delete(signInThrottles).where(eq(signInThrottles.userId, userId));
+/** Every bucket of an account starts over (support's unlock; a new password), `when` that holds. */
+export const clearAllBuckets = (db: Database, userId: string, when?: SQL) =>
+  db.delete(signInThrottles).where(and(eq(signInThrottles.userId, userId), when));
 
 /** After a successful sign-in: `network` is one of the account's own from now on. */
 export const rememberNetwork = (db: Database, userId: string, network: string, now = Date.now()) =>

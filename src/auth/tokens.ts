@@ -22,19 +22,66 @@ export interface AccessClaims {
 
 type TokenEnv = Pick<Env, "JWT_PRIVATE_KEY" | "JWT_PUBLIC_KEYS" | "JWT_ISSUER" | "JWT_AUDIENCE">;
 
-export async function issueAccessToken(env: TokenEnv, claims: AccessClaims): Promise<string> {
+/** A token of type `typ` for `userId` with our own `claims`, valid `ttl` seconds. */
+async function signToken(
+  env: TokenEnv,
+  typ: string,
+  userId: string,
+  claims: Record<string, string>,
+  ttl: number,
+) {
   const keys = await loadKeys(env);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: claims.role, sid: claims.sessionId })
-    .setProtectedHeader({ alg: JWT_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.kid })
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: JWT_ALGORITHM, typ, kid: keys.kid })
     .setIssuer(env.JWT_ISSUER)
     .setAudience(env.JWT_AUDIENCE)
-    .setSubject(claims.userId)
+    .setSubject(userId)
     .setIssuedAt(now)
     .setNotBefore(now)
-    .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
+    .setExpirationTime(now + ttl)
     .setJti(uuidv7())
     .sign(keys.signingKey);
+}
+
+export const issueAccessToken = (env: TokenEnv, claims: AccessClaims): Promise<string> =>
+  signToken(
+    env,
+    ACCESS_TOKEN_TYPE,
+    claims.userId,
+    { role: claims.role, sid: claims.sessionId },
+    ACCESS_TOKEN_TTL_SECONDS,
+  );
+
+/**
+ * Password-change tokens: what a sign-in with a temporary password yields instead of a
+ * session. Their own `typ`, so no other route accepts them (an access token must be
+ * `at+jwt`); `rid` names the reset they came from, so they die with it (src/auth/password-reset.ts).
+ */
+export const PASSWORD_CHANGE_TOKEN_TYPE = "password-change+jwt";
+export const PASSWORD_CHANGE_TOKEN_TTL_SECONDS = 10 * 60;
+
+export interface PasswordChangeClaims {
+  userId: string;
+  resetId: string;
+}
+
+export const issuePasswordChangeToken = (env: TokenEnv, claims: PasswordChangeClaims) =>
+  signToken(
+    env,
+    PASSWORD_CHANGE_TOKEN_TYPE,
+    claims.userId,
+    { rid: claims.resetId },
+    PASSWORD_CHANGE_TOKEN_TTL_SECONDS,
+  );
+
+export async function verifyPasswordChangeToken(
+  env: TokenEnv,
+  token: string,
+): Promise<PasswordChangeClaims> {
+  const { sub, rid } = await verifiedPayload(env, token, PASSWORD_CHANGE_TOKEN_TYPE, ["rid"]);
+  if (typeof sub !== "string" || typeof rid !== "string") throw new Error("malformed claims");
+  return { userId: sub, resetId: rid };
 }
 
 /**
@@ -63,7 +110,8 @@ export async function verifyAccessToken(env: TokenEnv, token: string): Promise<A
   return entry.claims;
 }
 
-async function verifySignedToken(env: TokenEnv, token: string) {
+/** The payload of a token of type `typ` signed by one of our keys, with `claims` present. */
+async function verifiedPayload(env: TokenEnv, token: string, typ: string, claims: string[]) {
   const keys = await loadKeys(env);
   const { payload } = await jwtVerify(
     token,
@@ -74,14 +122,21 @@ async function verifySignedToken(env: TokenEnv, token: string) {
     },
     {
       algorithms: [JWT_ALGORITHM],
-      typ: ACCESS_TOKEN_TYPE,
+      typ,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ["exp", "nbf", "iat", "sub", "jti", "sid", "role"],
+      requiredClaims: ["exp", "nbf", "iat", "sub", "jti", ...claims],
     },
   );
-  const { sub, sid, role, exp } = payload;
+  return payload;
+}
+
+async function verifySignedToken(env: TokenEnv, token: string) {
+  const { sub, sid, role, exp } = await verifiedPayload(env, token, ACCESS_TOKEN_TYPE, [
+    "sid",
+    "role",
+  ]);
   if (typeof sub !== "string" || typeof sid !== "string" || !userRoles.includes(role as UserRole)) {
     throw new Error("malformed claims");
   }

@@ -258,6 +258,12 @@ const problemExamples: Record<
     detail: "This action needs one of the roles: admin",
     instance: "/api/v1/products",
   },
+  "password-change-required": {
+    detail: "You signed in with a temporary password: choose a new password to continue",
+    instance: "/api/v1/auth/login",
+    passwordChangeToken: "eyJhbGciOiJFUzI1NiIsInR5cCI6InBhc3N3b3JkLWNoYW5nZStqd3QifQ…",
+    expiresIn: 600,
+  },
   "not-found": { detail: "No such product", instance: EXAMPLE_PRODUCT },
   conflict: {
     detail: "sku is already taken",

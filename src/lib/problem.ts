@@ -21,6 +21,13 @@ export const problemKinds = {
     status: Status.FORBIDDEN,
     title: { en: "Not allowed for this role", es: "Su rol no permite esta acción" },
   },
+  "password-change-required": {
+    status: Status.FORBIDDEN,
+    title: {
+      en: "Set a new password before anything else",
+      es: "Defina una contraseña nueva antes de continuar",
+    },
+  },
   "not-found": {
     status: Status.NOT_FOUND,
     title: { en: "Resource not found", es: "No se encontró el recurso" },
@@ -117,6 +124,14 @@ export const ProblemSchema = z
       .int()
       .optional()
       .openapi({ description: "On 412: the resource's current version.", minimum: 1, example: 4 }),
+    passwordChangeToken: z.string().optional().openapi({
+      description:
+        "On `password-change-required`: the bearer token for `POST /auth/password`, and for nothing else.",
+    }),
+    expiresIn: z.number().int().optional().openapi({
+      description: "On `password-change-required`: seconds the token is valid.",
+      example: 600,
+    }),
     dependents: z.number().int().min(1).optional().openapi({
       description: "On a 409 to a DELETE: how many live rows still depend on the resource.",
       example: 3,
@@ -183,19 +198,24 @@ export function problemResponse(c: Context, kind: ProblemKind, options: ProblemO
 export const problemComponentName = (kind: ProblemKind) =>
   kind.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 
-const kindByStatus = new Map<number, ProblemKind>(
-  (Object.keys(problemKinds) as ProblemKind[]).map((kind) => [problemKinds[kind].status, kind]),
-);
+/** The general kind of each status (the first listed: 403 is `forbidden`). */
+const kindByStatus = new Map<number, ProblemKind>();
+for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
+  if (!kindByStatus.has(problemKinds[kind].status))
+    kindByStatus.set(problemKinds[kind].status, kind);
+}
 
-/** The problem kind of an HTTP status (each kind has its own status). */
+/** The problem kind of an HTTP status. */
 export const problemKindFor = (status: number): ProblemKind | undefined => kindByStatus.get(status);
+
+/** The OpenAPI response of one problem kind, as a ref to its component. */
+export const problemResponseRef = (kind: ProblemKind) => ({
+  $ref: `#/components/responses/${problemComponentName(kind)}`,
+});
 
 /** OpenAPI responses for the problems a route can return, as refs to the components. */
 export function problemResponses(...statuses: ProblemStatus[]) {
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { $ref: `#/components/responses/${problemComponentName(kindByStatus.get(status)!)}` },
-    ]),
+    statuses.map((status) => [status, problemResponseRef(kindByStatus.get(status)!)]),
   );
 }

@@ -77,6 +77,22 @@ const checkMessages = {
     es: `${f} debe tener de 4 a 20 letras, dígitos o guiones`,
   }),
   passwordPolicy: (_f, broken) => ({ en: broken.en!, es: broken.es! }),
+  auditAction: (f) => ({
+    en: `${f} must be an action such as user.role_changed`,
+    es: `${f} debe ser una acción como user.role_changed`,
+  }),
+  entityType: (f) => ({
+    en: `${f} must be an entity type such as establishment`,
+    es: `${f} debe ser un tipo de entidad como establishment`,
+  }),
+  requestId: (f) => ({
+    en: `${f} must be 1 to 128 letters, digits or . _ -`,
+    es: `${f} debe tener de 1 a 128 letras, dígitos o . _ -`,
+  }),
+  sinceBeforeUntil: () => ({
+    en: "until must be later than since",
+    es: "until debe ser posterior a since",
+  }),
   someField: () => ({
     en: "Send at least one field to change",
     es: "Envíe al menos un campo para cambiar",

@@ -5,17 +5,18 @@ import { auditEvents } from "../db/schema";
 import { clientInfo } from "../lib/client-info";
 import { uuidv7 } from "../lib/ids";
 
-export type Changes = Record<string, { before: unknown; after: unknown }>;
+export type Change = { before: unknown; after: unknown };
+export type Changes = Record<string, Change>;
 
 export interface AuditEntry {
   action: string;
   entityType: string;
   entityId: string | null;
   /**
-   * `{field: {before, after}}`, or SQL computing that JSON as the batch runs (what a
-   * statement later in the batch is about to change, e.g. the sessions it ends).
+   * `{field: {before, after}}`; a field's change may be SQL computing that JSON as the batch
+   * runs (what a statement later in the batch is about to change: the sessions it ends).
    */
-  changes?: Changes | SQL | null;
+  changes?: Record<string, Change | SQL> | null;
   /** Defaults to the request's actor (`c.var.userId`); pass null for anonymous actions. */
   actorId?: string | null;
 }
@@ -30,11 +31,22 @@ function auditRow(c: Context, entry: AuditEntry) {
     entityId: entry.entityId,
     requestId: c.get("requestId"),
     ...clientInfo(c),
-    changes: entry.changes ?? null,
+    changes: changesValue(entry.changes ?? null),
   } satisfies typeof auditEvents.$inferInsert;
 }
 
-/** The changes as SQL: JSON text, or the SQL that computes it. */
+/** The changes as the column takes them: the object, or SQL building its JSON in the batch. */
+function changesValue(changes: Record<string, Change | SQL> | null): Changes | SQL | null {
+  if (changes === null || !Object.values(changes).some((change) => is(change, SQL))) {
+    return changes as Changes | null;
+  }
+  const members = Object.entries(changes).map(
+    ([field, change]) => sql`${field}, json(${is(change, SQL) ? change : JSON.stringify(change)})`,
+  );
+  return sql`json_object(${sql.join(members, sql`, `)})`;
+}
+
+/** The changes as a value in raw SQL: JSON text, or the SQL that computes it. */
 const changesSql = (changes: Changes | SQL | null) =>
   changes === null || is(changes, SQL) ? changes : JSON.stringify(changes);
 

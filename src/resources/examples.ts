@@ -238,3 +238,65 @@ export const sellerList = { data: [sellerSummary] };
 // Health -----------------------------------------------------------------------------------
 
 export const readiness = { status: "ok", checks: { d1: "ok", kv: "ok" } };
+
+export const auditEvent = {
+  id: "0193c2b4-7d1e-7f20-8a3b-4c5d6e7f8091",
+  occurredAt: "2026-11-26T12:42:07.311Z",
+  actor: { id: "0193b6e0-1a2b-7c3d-8e4f-5a6b7c8d9e0f", email: "admin@example.co" },
+  action: "user.role_changed",
+  entityType: "user",
+  entityId: ids.seller,
+  changes: { role: { before: "seller", after: "support" } },
+  requestId: "phone-42.retry_1",
+  ip: "190.85.12.34",
+  userAgent: "PortafolioApp/3.4 (Android 14)",
+};
+
+export const auditEventPage = { data: [auditEvent], nextCursor: null };
+
+export const signInStatus = {
+  userId: ids.seller,
+  email: "ana.gomez@example.co",
+  role: "seller",
+  status: "active",
+  lockedUntil: "2026-11-26T12:57:03.120Z",
+  failedAttemptsInWindow: 10,
+  throttles: [
+    {
+      bucket: "*",
+      attempts: 10,
+      windowStartedAt: "2026-11-26T12:42:03.120Z",
+      windowEndsAt: "2026-11-26T12:57:03.120Z",
+      lockedUntil: "2026-11-26T12:57:03.120Z",
+    },
+  ],
+  lastSignIn: {
+    occurredAt: "2026-11-25T13:05:44.901Z",
+    ip: "190.85.12.34",
+    userAgent: "PortafolioApp/3.4 (Android 14)",
+  },
+  recentFailures: [
+    {
+      occurredAt: "2026-11-26T12:44:10.532Z",
+      reason: "wrong_password",
+      ip: "181.49.7.20",
+      userAgent: "PortafolioApp/3.4 (Android 14)",
+      requestId: "phone-42.retry_1",
+    },
+  ],
+  passwordReset: null,
+  sessions: [],
+  findings: [
+    {
+      code: "locked",
+      text: "Sign-in from networks the account has not used before is locked after 10 wrong passwords since 07:42; it unlocks at 07:57, or support can unlock it now (POST /users/{id}/unlock).",
+    },
+  ],
+  diagnosis:
+    "Sign-in from networks the account has not used before is locked after 10 wrong passwords since 07:42; it unlocks at 07:57, or support can unlock it now (POST /users/{id}/unlock).",
+};
+
+export const temporaryPassword = {
+  temporaryPassword: "K7QM-4XPD-9TRW",
+  expiresAt: "2026-11-26T13:42:03.120Z",
+};

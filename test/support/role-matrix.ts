@@ -15,6 +15,8 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/users/{id}/sessions": ["admin", "support"],
   "DELETE /api/v1/users/{id}/sessions": ["admin", "support"],
   "POST /api/v1/users/{id}/unlock": ["admin", "support"],
+  "GET /api/v1/users/{id}/sign-in-status": ["admin", "support"],
+  "POST /api/v1/users/{id}/password-reset": ["admin", "support"],
   "POST /api/v1/products": ["admin"],
   "GET /api/v1/products": ["admin", "seller", "support", "analyst"],
   "GET /api/v1/products/{id}": ["admin", "seller", "support", "analyst"],
@@ -37,6 +39,7 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/portfolios/{id}/items": ["admin", "seller", "support", "analyst"],
   "PUT /api/v1/portfolios/{id}/items/{productId}": ["admin"],
   "DELETE /api/v1/portfolios/{id}/items/{productId}": ["admin"],
+  "GET /api/v1/audit-events": ["admin", "support"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;

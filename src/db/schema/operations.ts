@@ -32,7 +32,7 @@ export const auditEvents = sqliteTable(
     index("audit_events_entity_id_occurred_at_id_idx").on(t.entityId, t.occurredAt, t.id),
     index("audit_events_entity_type_occurred_at_id_idx").on(t.entityType, t.occurredAt, t.id),
     index("audit_events_action_occurred_at_id_idx").on(t.action, t.occurredAt, t.id),
-    index("audit_events_request_id_idx").on(t.requestId),
+    index("audit_events_request_id_occurred_at_id_idx").on(t.requestId, t.occurredAt, t.id),
   ],
 );
 

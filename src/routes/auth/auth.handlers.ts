@@ -1,5 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { dropReset, matchReset, resetPending, spendReset } from "../../auth/password-reset";
 import {
   dummyPasswordHash,
   hashPassword,
@@ -16,8 +17,20 @@ import {
   sessionsEnding,
   startSession,
 } from "../../auth/sessions";
-import { claimAttempt, clearBucket, findAccount, rememberNetwork } from "../../auth/throttle";
-import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/tokens";
+import {
+  claimAttempt,
+  clearAllBuckets,
+  clearBucket,
+  findAccount,
+  rememberNetwork,
+} from "../../auth/throttle";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  issueAccessToken,
+  issuePasswordChangeToken,
+  PASSWORD_CHANGE_TOKEN_TTL_SECONDS,
+  type PasswordChangeClaims,
+} from "../../auth/tokens";
 import { users } from "../../db/schema";
 import { clientInfo, clientIp, clientNetwork } from "../../lib/client-info";
 import { etagFor, notModified } from "../../lib/etag";
@@ -125,8 +138,19 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
     password,
     account?.passwordHash ?? (await dummyPasswordHash()),
   );
+  // Not the password: it may be a temporary one support issued.
+  const temporary = account && !valid ? await matchReset(account.reset, password, now) : "no";
+  if (account?.status === "active" && temporary === "usable") {
+    return signInWithTemporaryPassword(c, account, now);
+  }
   if (!account || !valid || account.status !== "active") {
-    const reason = !account ? "unknown_email" : !valid ? "wrong_password" : "disabled";
+    const reason = !account
+      ? "unknown_email"
+      : temporary === "used" || temporary === "expired"
+        ? `temporary_password_${temporary}`
+        : !valid && temporary === "no"
+          ? "wrong_password"
+          : "disabled";
     await audit(c, {
       action: "auth.login_failed",
       // An email no account has is the subject itself: support finds these failures by it
@@ -158,6 +182,8 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
     session.insert,
     clearBucket(db, account.id, account.bucket),
     rememberNetwork(db, account.id, network, now),
+    // They know their password after all: a temporary one waiting for them goes.
+    dropReset(db, account.id),
     audit(c, {
       action: "auth.login",
       entityType: "user",
@@ -169,6 +195,49 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   c.set("userId", account.id);
   return c.json(await tokenPair(c, user!, session.issued), Status.OK);
 };
+
+type Account = NonNullable<Awaited<ReturnType<typeof findAccount>>>;
+
+/**
+ * A sign-in with a temporary password: it is spent (once, even when two sign-ins race),
+ * and the answer is a 403 `password-change-required` with a token good only for
+ * `POST /auth/password`. No session starts.
+ */
+async function signInWithTemporaryPassword(
+  c: Context,
+  account: Account,
+  now: number,
+): Promise<never> {
+  const db = c.var.db;
+  const reset = account.reset!;
+  const [spent] = await db.batch([
+    spendReset(db, reset, now),
+    auditIfChanged(c, {
+      action: "auth.temporary_password_used",
+      entityType: "user",
+      entityId: account.id,
+      actorId: account.id,
+      changes: { resetUsedAt: { before: null, after: new Date(now).toISOString() } },
+    }),
+    clearBucket(db, account.id, account.bucket),
+  ]);
+  if (spent.length === 0) throw invalidCredentials();
+  c.set("userId", account.id);
+  throw new ApiError("password-change-required", {
+    detail: {
+      en: "You signed in with a temporary password: choose a new password to continue",
+      es: "Inició sesión con una contraseña temporal: elija una contraseña nueva para continuar",
+    },
+    extensions: {
+      passwordChangeToken: await issuePasswordChangeToken(c.env, {
+        userId: account.id,
+        resetId: reset.id,
+      }),
+      expiresIn: PASSWORD_CHANGE_TOKEN_TTL_SECONDS,
+    },
+    headers: { "Cache-Control": "no-store" },
+  });
+}
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   const { refreshToken } = c.req.valid("json");
@@ -237,7 +306,7 @@ export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => 
       action: "auth.logout_all",
       entityType: "user",
       entityId: userId,
-      changes: sessionsEnding(userId),
+      changes: { sessions: sessionsEnding(userId) },
     }),
     endUserSessions(db, userId, "logout_all"),
   ]);
@@ -251,8 +320,92 @@ export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   return c.json(user, Status.OK);
 };
 
+const newPasswordPolicy = (newPassword: string, email: string) => {
+  const violation = passwordPolicyViolation(newPassword, email);
+  if (violation) {
+    throw new ApiError("validation-error", {
+      detail: violation,
+      errors: [{ path: "/newPassword", message: violation }],
+    });
+  }
+};
+
+/** The columns a new password sets. */
+const newPasswordColumns = async (newPassword: string, now: number) => {
+  const changedAt = new Date(now).toISOString();
+  return {
+    passwordHash: await hashPassword(newPassword),
+    passwordChangedAt: changedAt,
+    version: sql`${users.version} + 1`,
+    updatedAt: changedAt,
+  };
+};
+
+/**
+ * The end of a reset: the password a user chose after signing in with a temporary one.
+ * One batch, every statement conditioned on the reset still pending (spent on a sign-in
+ * within the token's 10 minutes, not replaced or completed): the new hash, every session
+ * ended, the sign-in limits cleared, the reset deleted.
+ */
+async function completeReset(
+  c: Context,
+  { userId, resetId }: PasswordChangeClaims,
+  newPassword: string,
+) {
+  const db = c.var.db;
+  const now = Date.now();
+  const user = await findUser(db, userId);
+  if (!user) throw accountGone();
+  newPasswordPolicy(newPassword, user.email);
+  const pending = resetPending(userId, resetId, now);
+  const [changed] = await db.batch([
+    db
+      .update(users)
+      .set(await newPasswordColumns(newPassword, now))
+      .where(and(eq(users.id, userId), eq(users.status, "active"), pending))
+      .returning({ id: users.id }),
+    auditIfChanged(c, {
+      action: "user.password_reset_completed",
+      entityType: "user",
+      entityId: userId,
+      changes: {
+        passwordChangedAt: { before: user.passwordChangedAt, after: new Date(now).toISOString() },
+      },
+    }),
+    endUserSessions(db, userId, "password_changed", { when: pending, now }),
+    clearAllBuckets(db, userId, pending),
+    dropReset(db, userId, resetId),
+  ]);
+  if (changed.length === 0) {
+    throw new ApiError("unauthorized", {
+      detail: {
+        en: "This password-change token is spent or expired; sign in with the temporary password again, or ask support for a new one",
+        es: "Este token para cambiar la contraseña ya se usó o venció; inicie sesión de nuevo con la contraseña temporal o pida una nueva a soporte",
+      },
+      headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    });
+  }
+  return c.body(null, Status.NO_CONTENT);
+}
+
 export const changePassword: AppRouteHandler<typeof routes.changePassword> = async (c) => {
   const { currentPassword, newPassword } = c.req.valid("json");
+  const passwordChange = c.get("passwordChange");
+  if (passwordChange) return completeReset(c, passwordChange, newPassword);
+  if (currentPassword === undefined) {
+    throw new ApiError("validation-error", {
+      detail: { en: "Send your current password", es: "Envíe su contraseña actual" },
+      errors: [
+        {
+          path: "/currentPassword",
+          message: {
+            en: "currentPassword is required with an access token",
+            es: "currentPassword es obligatorio con un token de acceso",
+          },
+        },
+      ],
+    });
+  }
   const { userId, sessionId } = c.var.auth;
   const db = c.var.db;
   const now = Date.now();
@@ -284,28 +437,17 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
       ],
     });
   }
-  const violation = passwordPolicyViolation(newPassword, account.email);
-  if (violation) {
-    throw new ApiError("validation-error", {
-      detail: violation,
-      errors: [{ path: "/newPassword", message: violation }],
-    });
-  }
-  const changedAt = new Date(now).toISOString();
+  newPasswordPolicy(newPassword, account.email);
   // One batch: the new hash, and every other session ended — no window in which an old
   // session survives the change.
   await db.batch([
     db
       .update(users)
-      .set({
-        passwordHash: await hashPassword(newPassword),
-        passwordChangedAt: changedAt,
-        version: sql`${users.version} + 1`,
-        updatedAt: changedAt,
-      })
+      .set(await newPasswordColumns(newPassword, now))
       .where(eq(users.id, userId)),
     endUserSessions(db, userId, "password_changed", { except: sessionId, now }),
     clearBucket(db, userId, account.bucket),
+    dropReset(db, userId),
     audit(c, { action: "user.password_changed", entityType: "user", entityId: userId }),
   ]);
   return c.body(null, Status.NO_CONTENT);

@@ -1,8 +1,9 @@
+import { authenticateOrPasswordChange } from "../../auth/middleware";
 import { ALL_ROLES, protectedRoute, publicRoute } from "../../auth/route";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { etagHeader, jsonBody, jsonContent } from "../../lib/openapi";
-import { problemResponses } from "../../lib/problem";
+import { problemResponseRef, problemResponses } from "../../lib/problem";
 import { UserSchema } from "../../resources/users";
 import {
   ChangePasswordSchema,
@@ -26,11 +27,15 @@ export const login = publicRoute(
       "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
       "account, 10 attempts per 15 minutes from each network the account has signed in " +
       "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
-      "owner's. Limits answer 429 with Retry-After.",
+      "owner's. Limits answer 429 with Retry-After. A temporary password issued by support " +
+      "(POST /users/{id}/password-reset) answers 403 `password-change-required` with a " +
+      "`passwordChangeToken` for POST /auth/password, and no session.",
     request: { body: jsonBody(LoginSchema) },
     responses: {
       [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
       ...problemResponses(Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
+      // A temporary password from support starts no session: it must be replaced first.
+      [Status.FORBIDDEN]: problemResponseRef("password-change-required"),
     },
   },
   { storage: true },
@@ -100,18 +105,26 @@ export const me = protectedRoute(ALL_ROLES, {
   },
 });
 
-export const changePassword = protectedRoute(ALL_ROLES, {
-  method: "post",
-  path: "/auth/password",
-  operationId: "changePassword",
-  tags,
-  summary: "Change your password",
-  description:
-    "Keeps this session and revokes every other one. Wrong current passwords count " +
-    "against the same sign-in limits as POST /auth/login (429 with Retry-After).",
-  request: { body: jsonBody(ChangePasswordSchema) },
-  responses: {
-    [Status.NO_CONTENT]: { description: "Password changed" },
-    ...problemResponses(Status.TOO_MANY_REQUESTS),
-  },
-});
+export const changePassword = {
+  ...protectedRoute(ALL_ROLES, {
+    method: "post",
+    path: "/auth/password",
+    operationId: "changePassword",
+    tags,
+    summary: "Change your password",
+    description:
+      "With an access token: send `currentPassword`; this session stays and every other " +
+      "one is revoked. Wrong current passwords count against the same sign-in limits as " +
+      "POST /auth/login (429 with Retry-After).\n\n" +
+      "With the `passwordChangeToken` of a `password-change-required` problem (a sign-in " +
+      "with a temporary password from support): send only `newPassword`. Every session of " +
+      "the user ends and the temporary password is spent; sign in with the new password. " +
+      "The token works once, for 10 minutes, and on no other route.",
+    request: { body: jsonBody(ChangePasswordSchema) },
+    responses: {
+      [Status.NO_CONTENT]: { description: "Password changed" },
+      ...problemResponses(Status.TOO_MANY_REQUESTS),
+    },
+  }),
+  middleware: [authenticateOrPasswordChange(ALL_ROLES)],
+};

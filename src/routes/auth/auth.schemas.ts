@@ -48,7 +48,9 @@ export const TokenPairSchema = z
 
 export const ChangePasswordSchema = z
   .strictObject({
-    currentPassword: z.string().min(1).max(1024),
+    currentPassword: z.string().min(1).max(1024).optional().openapi({
+      description: "Required with an access token; not sent with a password-change token.",
+    }),
     newPassword: newPassword(),
   })
   .openapi("ChangePassword", { example: examples.changePassword });

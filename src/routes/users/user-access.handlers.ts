@@ -1,7 +1,11 @@
 import type { Context } from "hono";
+import { issueReset } from "../../auth/password-reset";
 import { endUserSessions, liveSessions, sessionsEnding } from "../../auth/sessions";
+import { diagnose, diagnosisText, readSignInStatus } from "../../auth/sign-in-status";
 import { clearAllBuckets } from "../../auth/throttle";
+import type { UserRole } from "../../db/schema";
 import * as Status from "../../lib/http-status";
+import { negotiateLanguage } from "../../lib/language";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { audit } from "../../request/audit";
@@ -9,9 +13,8 @@ import { noSuch } from "../../request/versioned-write";
 import { findUser } from "../../resources/users";
 import type * as routes from "./user-access.routes";
 
-/** The user `id`, if the caller may act on their account: only an admin acts on an admin. */
-async function accountToActOn(c: Context, id: string) {
-  const user = await findUser(c.var.db, id);
+/** 404 for no such user, 403 when the caller may not act on them: only an admin acts on an admin. */
+function assertMayActOn(c: Context, user: { role: UserRole } | undefined): asserts user {
   if (!user) throw noSuch("user");
   if (user.role === "admin" && c.var.auth.role !== "admin") {
     throw new ApiError("forbidden", {
@@ -21,6 +24,12 @@ async function accountToActOn(c: Context, id: string) {
       },
     });
   }
+}
+
+/** The user `id`, if the caller may act on their account. */
+async function accountToActOn(c: Context, id: string) {
+  const user = await findUser(c.var.db, id);
+  assertMayActOn(c, user);
   return user;
 }
 
@@ -39,7 +48,7 @@ export const revokeSessions: AppRouteHandler<typeof routes.revokeSessions> = asy
       action: "user.sessions_revoked",
       entityType: "user",
       entityId: id,
-      changes: sessionsEnding(id),
+      changes: { sessions: sessionsEnding(id) },
     }),
     endUserSessions(db, id, "revoked_by_staff"),
   ]);
@@ -55,4 +64,63 @@ export const unlock: AppRouteHandler<typeof routes.unlock> = async (c) => {
     audit(c, { action: "user.sign_in_limits_cleared", entityType: "user", entityId: id }),
   ]);
   return c.body(null, Status.NO_CONTENT);
+};
+
+export const signInStatus: AppRouteHandler<typeof routes.signInStatus> = async (c) => {
+  const { id } = c.req.valid("param");
+  const status = await readSignInStatus(c.var.db, id);
+  assertMayActOn(c, status?.user);
+  const { user, ...rest } = status!;
+  const language = negotiateLanguage(c.req.header("Accept-Language"));
+  const findings = diagnose(status!);
+  c.header("Content-Language", language);
+  c.header("Vary", "Accept-Language", { append: true });
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    {
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      status: user.status,
+      ...rest,
+      findings: findings.map(({ code, text }) => ({ code, text: text[language] })),
+      diagnosis: diagnosisText(findings, language),
+    },
+    Status.OK,
+  );
+};
+
+export const issuePasswordReset: AppRouteHandler<typeof routes.issuePasswordReset> = async (c) => {
+  const { id } = c.req.valid("param");
+  const user = await accountToActOn(c, id);
+  if (user.status !== "active") {
+    throw new ApiError("conflict", {
+      detail: {
+        en: "The account is disabled: enable it before issuing a temporary password",
+        es: "La cuenta está deshabilitada: habilítela antes de emitir una contraseña temporal",
+      },
+    });
+  }
+  const db = c.var.db;
+  const now = Date.now();
+  const reset = await issueReset(db, id, c.var.auth.userId, now);
+  // The audit row reads the sessions before the UPDATE that ends them.
+  await db.batch([
+    audit(c, {
+      action: "user.password_reset_issued",
+      entityType: "user",
+      entityId: id,
+      changes: {
+        temporaryPasswordExpiresAt: { before: null, after: reset.expiresAt },
+        sessions: sessionsEnding(id),
+      },
+    }),
+    reset.upsert,
+    endUserSessions(db, id, "revoked_by_staff", { now }),
+  ]);
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    { temporaryPassword: reset.temporaryPassword, expiresAt: reset.expiresAt },
+    Status.OK,
+  );
 };

@@ -4,7 +4,7 @@ import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
 import { commandOperation } from "../../lib/operations";
 import { problemResponses } from "../../lib/problem";
-import { SessionListSchema } from "./users.schemas";
+import { SessionListSchema, SignInStatusSchema, TemporaryPasswordSchema } from "./users.schemas";
 
 /** What lets a user in — their sessions and their sign-in limits — for support to act on. */
 const tags = ["Users"];
@@ -47,4 +47,49 @@ export const unlock = protectedRoute(STAFF, {
   description:
     "Empties every sign-in throttle bucket of the user (docs/security.md), so they can try " +
     "their password again at once. Only an admin may do this for an admin (403).",
+});
+
+export const signInStatus = protectedRoute(STAFF, {
+  method: "get",
+  path: "/users/{id}/sign-in-status",
+  operationId: "getUserSignInStatus",
+  tags,
+  summary: "Why can't this user sign in?",
+  description:
+    "One call, one D1 round trip: the account's status, its sign-in limits in force and " +
+    "until when, its failed attempts in the current window, its last sign-in (when, IP, " +
+    "device), its last 10 failures with their reasons (attempts with its email from before " +
+    "the account existed included), a pending temporary password, its live sessions, and " +
+    "a `diagnosis` in plain words (Accept-Language: es for Spanish). The per-network limit " +
+    "of 60 sign-ins a minute is not per account and is not shown. Only an admin may see " +
+    "an admin's (403).",
+  request: { params },
+  responses: {
+    [Status.OK]: { description: "The sign-in status", content: jsonContent(SignInStatusSchema) },
+    ...problemResponses(Status.NOT_FOUND),
+  },
+});
+
+export const issuePasswordReset = protectedRoute(STAFF, {
+  method: "post",
+  path: "/users/{id}/password-reset",
+  operationId: "issueUserPasswordReset",
+  tags,
+  summary: "Issue a temporary password",
+  description:
+    "For a user who cannot sign in: a one-time temporary password, shown only in this " +
+    "answer and valid for 1 hour. Every session of the user ends now. Signing in with it " +
+    "starts no session: the answer is a 403 `password-change-required` with a token good " +
+    "only for `POST /auth/password`, where the user sets a new password. Issuing again " +
+    "replaces the earlier one; signing in with the real password discards it. Each step " +
+    "is in the audit trail. A disabled account → 409 (enable it first). Only an admin may " +
+    "do this for an admin (403).",
+  request: { params },
+  responses: {
+    [Status.OK]: {
+      description: "The temporary password (never stored in clear, never shown again)",
+      content: jsonContent(TemporaryPasswordSchema),
+    },
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
+  },
 });

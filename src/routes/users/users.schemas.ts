@@ -70,3 +70,84 @@ export const SessionSchema = z
 export const SessionListSchema = z
   .object({ data: z.array(SessionSchema) })
   .openapi("SessionList", { example: examples.sessionList });
+
+const bogotaNote = "Times in `text` are Colombia's (UTC−5).";
+
+export const SignInStatusSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    role: UserRoleSchema,
+    status: UserStatusSchema,
+    lockedUntil: timestamp().nullable().openapi({
+      description: "When the last locked sign-in bucket opens again; null when none is locked.",
+    }),
+    failedAttemptsInWindow: z.number().int().openapi({
+      description:
+        "Password attempts counted in the current 15-minute windows, all buckets together.",
+    }),
+    throttles: z
+      .array(
+        z.object({
+          bucket: z.string().openapi({
+            description:
+              "A network the account signed in from (IPv4 or IPv6 /64), or `*` for all others.",
+          }),
+          attempts: z.number().int(),
+          windowStartedAt: timestamp(),
+          windowEndsAt: timestamp(),
+          lockedUntil: timestamp().nullable(),
+        }),
+      )
+      .openapi({
+        description: 'Sign-in limits in force (docs/security.md, "Sign-in throttling").',
+      }),
+    lastSignIn: z
+      .object({
+        occurredAt: timestamp(),
+        ip: z.string().nullable(),
+        userAgent: z.string().nullable(),
+      })
+      .nullable(),
+    recentFailures: z
+      .array(
+        z.object({
+          occurredAt: timestamp(),
+          reason: z.string().openapi({
+            description:
+              "`wrong_password`, `disabled`, `unknown_email` (an attempt with this email before the account existed), `temporary_password_used`, `temporary_password_expired`, `locked_out`.",
+          }),
+          ip: z.string().nullable(),
+          userAgent: z.string().nullable(),
+          requestId: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: "The last 10, newest first." }),
+    passwordReset: z
+      .object({
+        issuedAt: timestamp(),
+        expiresAt: timestamp(),
+        issuedBy: z.string().nullable(),
+        usedAt: timestamp().nullable(),
+      })
+      .nullable()
+      .openapi({ description: "A temporary password not yet replaced by a new password." }),
+    sessions: z.array(SessionSchema),
+    findings: z.array(z.object({ code: z.string(), text: z.string() })).openapi({
+      description: `What stands between the user and a sign-in, most decisive first: \`disabled\`, \`password_change_pending\`, \`temporary_password_pending\`, \`temporary_password_expired\`, \`locked\`, \`wrong_passwords\`, \`unknown_email_attempts\`, else \`never_signed_in\` or \`ok\`. ${bogotaNote}`,
+    }),
+    diagnosis: z.string().openapi({
+      description: `The findings as one paragraph support can read out, in the language of Content-Language. ${bogotaNote}`,
+    }),
+  })
+  .openapi("SignInStatus", { example: examples.signInStatus });
+
+export const TemporaryPasswordSchema = z
+  .object({
+    temporaryPassword: z.string().openapi({
+      description:
+        "Shown this once: give it to the user. Case and dashes do not matter when typed.",
+    }),
+    expiresAt: timestamp(),
+  })
+  .openapi("TemporaryPassword", { example: examples.temporaryPassword });
