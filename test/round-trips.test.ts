@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { client, created, newEstablishment, newProduct } from "./support/api";
-import { actor, refresh } from "./support/auth";
+import { actor, createUser, refresh } from "./support/auth";
 
 /**
  * D1 round trips per endpoint, read from the Server-Timing header that the D1 session
@@ -21,6 +21,7 @@ describe("D1 round trips per request", async () => {
   const adminActor = await actor("admin");
   const sellerActor = await actor("seller");
   const refreshing = await actor("seller");
+  const resettable = await createUser();
   const admin = client(adminActor.headers);
   const seller = client(sellerActor.headers);
   const product = await created<{ id: string }>(await admin.post("/products", newProduct()));
@@ -97,6 +98,19 @@ describe("D1 round trips per request", async () => {
       2,
     ],
     ["GET /users", () => admin.get("/users"), 1],
+    ["GET /audit-events", () => admin.get(`/audit-events?entityId=${product.id}`), 1],
+    // The account, its limits, last sign-in, failures and sessions: one batch.
+    [
+      "GET /users/{id}/sign-in-status",
+      () => admin.get(`/users/${sellerActor.user.id}/sign-in-status`),
+      1,
+    ],
+    // The account (404/403), then the reset, its audit row and the sessions it ends.
+    [
+      "POST /users/{id}/password-reset",
+      () => admin.post(`/users/${resettable.id}/password-reset`, {}),
+      2,
+    ],
     ["GET /auth/me", () => admin.get("/auth/me"), 1],
     // The compare-and-swap and the user for the new access token, in one batch.
     ["POST /auth/refresh", () => refresh(refreshing.tokens.refreshToken), 1],
