@@ -171,6 +171,37 @@ describe("access token", () => {
     expect((await me(await signWithTestKey(claims))).status).toBe(200);
   });
 
+  it.each([
+    ["no iat", { iat: undefined }],
+    ["no jti", { jti: undefined }],
+    ["no sub", { sub: undefined }],
+    ["a string exp", { exp: "9999999999" }],
+    ["an audience list without ours", { aud: ["another-api"] }],
+  ])("rejects a token with %s", async (_, change) => {
+    const { claims } = await validClaims();
+    await expectRejected(
+      await signWithTestKey(JSON.parse(JSON.stringify({ ...claims, ...change }))),
+    );
+  });
+
+  it("accepts an audience list that names this API", async () => {
+    const { claims } = await validClaims();
+    const token = await signWithTestKey({ ...claims, aud: ["another-api", env.JWT_AUDIENCE] });
+    expect((await me(token)).status).toBe(200);
+  });
+
+  it("rejects a critical header extension it does not understand", async () => {
+    const { claims } = await validClaims();
+    await expectRejected(await signWithTestKey(claims, { crit: ["b64"], b64: true }));
+  });
+
+  it("rejects a signature of the wrong length and a token of four parts", async () => {
+    const { tokens } = await validClaims();
+    const [header, payload, signature] = tokens.accessToken.split(".");
+    await expectRejected(`${header}.${payload}.${signature}AA`);
+    await expectRejected(`${tokens.accessToken}.${signature}`);
+  });
+
   it("rejects another typ (an ID token or plain JWT is not an access token)", async () => {
     const { claims } = await validClaims();
     await expectRejected(await signWithTestKey(claims, { typ: "JWT" }));

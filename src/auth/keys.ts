@@ -1,4 +1,6 @@
-import { importJWK, type JWK } from "jose";
+import { importEcKey } from "../lib/jwt";
+
+type JWK = { kty?: string; crv?: string; x?: string; y?: string; d?: string; kid?: string };
 
 /**
  * Signing keys come only from configuration: the private key is the secret
@@ -51,12 +53,11 @@ async function importKeySet(privateKeyJson: string, publicKeysJson: string): Pro
   const published = [current, ...earlier.filter((jwk) => jwk.kid !== current.kid)];
   const verificationKeys = new Map<string, CryptoKey>();
   for (const jwk of published) {
-    verificationKeys.set(jwk.kid, (await importJWK(jwk, JWT_ALGORITHM)) as CryptoKey);
+    verificationKeys.set(jwk.kid, await importEcKey(jwk, "verify"));
   }
-  const { kty, crv, x, y, d } = privateJwk;
   return {
     kid: current.kid,
-    signingKey: (await importJWK({ kty, crv, x, y, d }, JWT_ALGORITHM)) as CryptoKey,
+    signingKey: await importEcKey(privateJwk, "sign"),
     verificationKeys,
     jwks: { keys: published },
   };

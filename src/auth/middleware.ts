@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { decodeProtectedHeader } from "jose";
 import { refusedByGuard } from "../db/request-session";
 import type { UserRole } from "../db/schema";
 import type { AppEnv } from "../lib/app-env";
+import { decodeProtectedHeader } from "../lib/jwt";
 import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
 import { currentAccess, sessionGuard } from "./sessions";

@@ -12,11 +12,11 @@ import {
   sql,
 } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { base64url } from "jose";
 import type { Database } from "../db/client";
 import type { GuardStatements } from "../db/request-session";
 import { type SessionEndReason, sessions, type UserRole, users } from "../db/schema";
 import { sha256Hex } from "../lib/encoding";
+import { base64url } from "../lib/jwt";
 
 /**
  * Sessions (refresh-token families), split by what each store does well:

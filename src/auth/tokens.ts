@@ -1,7 +1,7 @@
-import { jwtVerify, SignJWT } from "jose";
 import { type UserRole, userRoles } from "../db/schema";
 import { uuidv7 } from "../lib/ids";
-import { JWT_ALGORITHM, loadKeys } from "./keys";
+import { signJwt, verifyJwt } from "../lib/jwt";
+import { loadKeys } from "./keys";
 
 /** Access tokens: ES256 JWTs of type `at+jwt` (RFC 9068), valid 15 minutes. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -32,16 +32,20 @@ async function signToken(
 ) {
   const keys = await loadKeys(env);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: JWT_ALGORITHM, typ, kid: keys.kid })
-    .setIssuer(env.JWT_ISSUER)
-    .setAudience(env.JWT_AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + ttl)
-    .setJti(uuidv7())
-    .sign(keys.signingKey);
+  return signJwt(
+    { typ, kid: keys.kid },
+    {
+      ...claims,
+      iss: env.JWT_ISSUER,
+      aud: env.JWT_AUDIENCE,
+      sub: userId,
+      iat: now,
+      nbf: now,
+      exp: now + ttl,
+      jti: uuidv7(),
+    },
+    keys.signingKey,
+  );
 }
 
 export const issueAccessToken = (env: TokenEnv, claims: AccessClaims): Promise<string> =>
@@ -113,23 +117,14 @@ export async function verifyAccessToken(env: TokenEnv, token: string): Promise<A
 /** The payload of a token of type `typ` signed by one of our keys, with `claims` present. */
 async function verifiedPayload(env: TokenEnv, token: string, typ: string, claims: string[]) {
   const keys = await loadKeys(env);
-  const { payload } = await jwtVerify(
-    token,
-    (header) => {
-      const key = header.kid === undefined ? undefined : keys.verificationKeys.get(header.kid);
-      if (!key) throw new Error("unknown kid");
-      return key;
-    },
-    {
-      algorithms: [JWT_ALGORITHM],
-      typ,
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ["exp", "nbf", "iat", "sub", "jti", ...claims],
-    },
-  );
-  return payload;
+  return verifyJwt(token, {
+    typ,
+    keyFor: (kid) => keys.verificationKeys.get(kid),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    requiredClaims: ["nbf", "iat", "sub", "jti", ...claims],
+  });
 }
 
 async function verifySignedToken(env: TokenEnv, token: string) {
@@ -140,5 +135,8 @@ async function verifySignedToken(env: TokenEnv, token: string) {
   if (typeof sub !== "string" || typeof sid !== "string" || !userRoles.includes(role as UserRole)) {
     throw new Error("malformed claims");
   }
-  return { claims: { userId: sub, role: role as UserRole, sessionId: sid }, expiresAt: exp! };
+  return {
+    claims: { userId: sub, role: role as UserRole, sessionId: sid },
+    expiresAt: exp as number,
+  };
 }

@@ -1,4 +1,4 @@
-/** Hex digests the API needs, written once (base64url is jose's `base64url`). */
+/** Hex digests the API needs, written once (base64url is in ./jwt.ts). */
 
 const utf8 = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { base64url } from "jose";
+import { base64url } from "./jwt";
 import type { Text } from "./language";
 import { ApiError } from "./problem";
 
