@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import worker from "../src/index";
-import { OPENAPI_PATH } from "../src/lib/openapi";
+import { documentConfig, OPENAPI_PATH } from "../src/lib/openapi";
 import { problemKinds } from "../src/lib/problem";
 import { call } from "./support/http";
 
@@ -42,6 +42,12 @@ describe("GET /api/v1/openapi.json", () => {
       scheme: "bearer",
       bearerFormat: "JWT",
     });
+  });
+
+  it("is the document these routes generate (built into a static asset, served as is)", async () => {
+    expect(await documentOf()).toEqual(
+      JSON.parse(JSON.stringify(app.getOpenAPI31Document(documentConfig(env.PUBLIC_URL)))),
+    );
   });
 
   it("names the configured server, whatever Host the request came with", async () => {

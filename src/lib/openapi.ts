@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { version } from "../../package.json";
 import type { AppEnv } from "./app-env";
 import {
@@ -109,7 +110,26 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
       },
     });
   }
-  app.doc31(OPENAPI_PATH, (c) => documentConfig(c.env.PUBLIC_URL));
+  app.get(OPENAPI_PATH, serveDocument);
+}
+
+/**
+ * The OpenAPI document is generated when the Worker is built (scripts/build-openapi.ts,
+ * run by wrangler's [build] and the test setup) from these same routes, into a static
+ * asset: the Worker serves it without carrying the generator (wrangler.toml [alias],
+ * src/zod-to-openapi.js) and names the configured server, never the request's Host.
+ */
+export const DOCUMENT_ASSET = "/docs/openapi.template.json";
+export const SERVER_PLACEHOLDER = "https://public-url.invalid";
+
+async function serveDocument(c: Context<AppEnv>) {
+  const stored = await c.env.ASSETS.fetch(new URL(DOCUMENT_ASSET, c.req.url));
+  if (!stored.ok) throw new Error(`${DOCUMENT_ASSET} is missing: the build generates it`);
+  const document = (await stored.text()).replace(
+    JSON.stringify(SERVER_PLACEHOLDER),
+    JSON.stringify(c.env.PUBLIC_URL.replace(/\/+$/, "")),
+  );
+  return c.body(document, 200, { "Content-Type": "application/json; charset=utf-8" });
 }
 
 /** `content` of a JSON request or response body. */
