@@ -37,6 +37,10 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/portfolios/{id}/items": ["admin", "seller", "support", "analyst"],
   "PUT /api/v1/portfolios/{id}/items/{productId}": ["admin"],
   "DELETE /api/v1/portfolios/{id}/items/{productId}": ["admin"],
+  "GET /api/v1/stats/export/products": ["admin", "analyst"],
+  "GET /api/v1/stats/export/establishments": ["admin", "analyst"],
+  "GET /api/v1/stats/export/portfolio-items": ["admin", "analyst"],
+  "GET /api/v1/stats/export/users": ["admin"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;
