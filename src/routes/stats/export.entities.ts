@@ -64,11 +64,11 @@ export const EXPORTS = {
   }),
   establishments: entity({
     roles: ANALYSTS,
-    rows: "Establishments as `GET /establishments` filters them, oldest first; `sellerIds` space-separated.",
+    rows: "Establishments as `GET /establishments` filters them, by name; `sellerIds` space-separated.",
     filters: EstablishmentFiltersSchema,
     columns: keysOf(establishmentColumns),
     page: (c, filters, cursor, limit) =>
-      establishmentPage(c.var.db, c.var.auth, { ...filters, sort: "createdAt", cursor, limit }),
+      establishmentPage(c.var.db, c.var.auth, { ...filters, sort: "name", cursor, limit }),
   }),
   "portfolio-items": entity({
     roles: ANALYSTS,
