@@ -317,6 +317,14 @@ describe("who may export", () => {
     }
   });
 
+  it("an ended session is a 401 problem, not a 200: the first page carries the session guard", async () => {
+    const signedOut = await actor("analyst");
+    const api = client(signedOut.headers);
+    expect((await api.post("/auth/logout-all", {})).status).toBe(204);
+    const response = await api.get("/stats/export/products");
+    await expectProblem(response, 401, "unauthorized");
+  });
+
   it("an export that does not exist is a 404 problem", async () => {
     await expectProblem(await analystApi.get("/stats/export/invoices"), 404, "not-found");
   });
