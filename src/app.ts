@@ -15,6 +15,7 @@ import { establishmentsRouter } from "./routes/establishments/establishments.ind
 import { healthRouter } from "./routes/health/health.index";
 import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
 import { productsRouter } from "./routes/products/products.index";
+import { exportRouter } from "./routes/stats/export.index";
 import { usersRouter } from "./routes/users/users.index";
 import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
@@ -80,6 +81,7 @@ export function createApp() {
   app.route(API_BASE, establishmentsRouter);
   app.route(API_BASE, portfoliosRouter);
   app.route(API_BASE, auditEventsRouter);
+  app.route(API_BASE, exportRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -13,7 +13,7 @@ import { limitBodySize, requireJsonBody } from "../../src/lib/body-guards";
 import { requestId } from "../../src/lib/request-id";
 import { requestLog } from "../../src/lib/request-log";
 import { d1Session } from "../../src/request/d1-session";
-import { productColumns } from "../../src/routes/products/products.queries";
+import { productColumns } from "../../src/resources/products";
 import { CreateProductSchema } from "../../src/routes/products/products.schemas";
 import { actor } from "../../test/support/auth";
 import { insertProducts } from "../../test/support/factories";

@@ -1,9 +1,8 @@
 import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "./app-env";
-import { ApiError } from "./problem";
 import type { AppRouteHandler } from "./types";
-import { describeFieldErrors, fieldErrors } from "./validation";
+import { fieldErrors, invalidFields } from "./validation";
 
 /**
  * Every router of the API: failed request validation becomes a 400 problem whose
@@ -14,8 +13,7 @@ export function createRouter() {
     strict: true,
     defaultHook: (result) => {
       if (result.success) return;
-      const errors = fieldErrors(result.target, result.error);
-      throw new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });
+      throw invalidFields(fieldErrors(result.target, result.error));
     },
   });
 }

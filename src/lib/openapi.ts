@@ -33,6 +33,7 @@ export const tags = [
     name: "Portfolios",
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
+  { name: "Stats", description: "Figures and CSV exports for analysis." },
 ] as const;
 
 /**
@@ -183,6 +184,11 @@ const responseHeaders = {
     schema: { type: "string" },
     example: "/api/v1/products/0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
   },
+  "Content-Disposition": {
+    description: "A download's file name: the export's name and the UTC date of the request.",
+    schema: { type: "string" },
+    example: 'attachment; filename="products-2026-11-27.csv"',
+  },
   "Idempotent-Replayed": {
     description:
       "`true` when this is the stored answer to an earlier request with the same " +
@@ -254,6 +260,7 @@ export const etagHeader = { ETag: headerRef("ETag") };
 /** The ETag of an answer composed of several rows: a weak hash of its bytes. */
 export const contentEtagHeader = { ETag: headerRef("ContentETag") };
 export const locationHeader = { Location: headerRef("Location") };
+export const attachmentHeader = { "Content-Disposition": headerRef("Content-Disposition") };
 export const replayedHeader = { "Idempotent-Replayed": headerRef("Idempotent-Replayed") };
 const retryAfterHeader = { "Retry-After": headerRef("Retry-After") };
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Text } from "./language";
-import type { FieldError } from "./problem";
+import { ApiError, type FieldError } from "./problem";
 
 type Target = "json" | "query" | "param" | "header" | "form" | "cookie";
 type Issue = z.core.$ZodIssue;
@@ -265,3 +265,7 @@ export function describeFieldErrors(errors: readonly unknown[]): Text {
     ? { en: "1 field is invalid", es: "1 campo no es válido" }
     : { en: `${errors.length} fields are invalid`, es: `${errors.length} campos no son válidos` };
 }
+
+/** The 400 for fields that failed a check of their own, each named in `errors[]`. */
+export const invalidFields = (errors: FieldError[]) =>
+  new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });

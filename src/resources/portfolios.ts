@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { getTableColumns, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { portfolioItems, portfolios, products } from "../db/schema";
+import { isLive } from "../db/versions";
 import { resourceVersion } from "../lib/etag";
-import { timestamp, timestamps } from "../lib/fields";
+import { id, timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { PortfolioStatusSchema, ProductUnitSchema } from "./enums";
 import * as examples from "./examples";
@@ -61,6 +62,24 @@ export const itemColumns = {
     .mapWith(Number)
     .as("effective_price"),
 };
+
+/**
+ * What narrows the items read: a portfolio's list takes its portfolio from the path, the
+ * CSV export of items from the query.
+ */
+export const ItemFiltersSchema = z.object({
+  portfolioId: id().optional().openapi({ description: "Only this portfolio's items." }),
+});
+
+/**
+ * The items a list or export shows: of a live product (a deleted product is gone for
+ * clients), in one portfolio when one is named. Both join `products` for it.
+ */
+export const shownItems = ({ portfolioId }: z.infer<typeof ItemFiltersSchema>) =>
+  and(
+    portfolioId === undefined ? undefined : eq(portfolioItems.portfolioId, portfolioId),
+    isLive(products),
+  );
 
 export const PortfolioItemSchema = z
   .object({

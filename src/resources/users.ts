@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { eq, getTableColumns } from "drizzle-orm";
+import { and, eq, getTableColumns, or, sql } from "drizzle-orm";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords";
 import type { Database } from "../db/client";
+import { keyset } from "../db/keyset";
 import { users } from "../db/schema";
+import { contains } from "../db/search";
 import { resourceVersion } from "../lib/etag";
-import { timestamp, timestamps } from "../lib/fields";
+import { searchText, timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { UserRoleSchema, UserStatusSchema } from "./enums";
 import * as examples from "./examples";
@@ -54,4 +56,49 @@ export const userById = (db: Database, id: string) =>
 export async function findUser(db: Database, id: string): Promise<User | undefined> {
   const [user] = await userById(db, id);
   return user;
+}
+
+/** The filters of the user list; its CSV export takes the same. */
+export const UserFiltersSchema = z.object({
+  role: UserRoleSchema.optional(),
+  status: UserStatusSchema.optional(),
+  q: searchText("name or email"),
+});
+
+const sortColumns = { createdAt: users.createdAt, lastName: users.lastName };
+type UserSort = keyof typeof sortColumns;
+
+/**
+ * A keyset page of the users that pass the filters: the query of the user list, which
+ * the export reads too, so the two cannot filter differently.
+ */
+export async function userPage(
+  db: Database,
+  query: z.infer<typeof UserFiltersSchema> & {
+    sort: UserSort | `-${UserSort}`;
+    cursor?: string;
+    limit: number;
+  },
+) {
+  const { limit, role, status, q } = query;
+  const page = keyset(query, users.id, sortColumns);
+  const rows = await db
+    .select(userColumns)
+    .from(users)
+    .where(
+      and(
+        role && eq(users.role, role),
+        status && eq(users.status, status),
+        q === undefined
+          ? undefined
+          : or(
+              contains(users.email, q),
+              contains(sql`${users.firstName} || ' ' || ${users.lastName}`, q),
+            ),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(limit + 1);
+  return page.toPage(rows, limit);
 }

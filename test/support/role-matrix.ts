@@ -40,6 +40,11 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "PUT /api/v1/portfolios/{id}/items/{productId}": ["admin"],
   "DELETE /api/v1/portfolios/{id}/items/{productId}": ["admin"],
   "GET /api/v1/audit-events": ["admin", "support"],
+  "GET /api/v1/stats/export/products": ["admin", "analyst"],
+  "GET /api/v1/stats/export/establishments": ["admin", "analyst"],
+  "GET /api/v1/stats/export/portfolio-items": ["admin", "analyst"],
+  "GET /api/v1/stats/export/users": ["admin", "analyst"],
+  "GET /api/v1/stats/export/audit-events": ["admin", "analyst"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;

@@ -1,19 +1,6 @@
-import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import {
-  assertSellerMaySet,
-  onRouteOf,
-  visibleEstablishment,
-  visibleEstablishments,
-} from "../../auth/establishment-scope";
-import { keyset } from "../../db/keyset";
-import {
-  departmentCodes,
-  findPlace,
-  loadPlaces,
-  municipalityCodes,
-  type Places,
-} from "../../db/places";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { assertSellerMaySet, visibleEstablishment } from "../../auth/establishment-scope";
+import { findPlace, loadPlaces, type Places } from "../../db/places";
 import {
   establishmentSellers,
   establishments,
@@ -21,7 +8,6 @@ import {
   portfolios,
   products,
 } from "../../db/schema";
-import { containsKey } from "../../db/search";
 import { isLive } from "../../db/versions";
 import { etagFor, notModified, weakEtagOf } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
@@ -30,17 +16,17 @@ import { API_BASE } from "../../lib/openapi";
 import { ApiError, type FieldError } from "../../lib/problem";
 import { nameKeyOf } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
-import { checkMessage, describeFieldErrors } from "../../lib/validation";
+import { invalidFields } from "../../lib/validation";
 import { commitCreate, replayRecorded } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
-import { itemColumns, portfolioColumns } from "../../resources/portfolios";
 import {
   establishmentColumns,
-  establishmentTarget,
-  findVisible,
-  livePortfolio,
+  establishmentPage,
+  placeError,
   toEstablishment,
-} from "./establishments.queries";
+} from "../../resources/establishments";
+import { itemColumns, portfolioColumns } from "../../resources/portfolios";
+import { establishmentTarget, findVisible, livePortfolio } from "./establishments.queries";
 import type * as routes from "./establishments.routes";
 import type { Establishment } from "./establishments.schemas";
 
@@ -51,36 +37,6 @@ const unknownPortfolio: FieldError = {
   message: { en: "portfolioId names no portfolio", es: "portfolioId no es un portafolio" },
 };
 
-/**
- * Why a department and a city name no place: the department is none, or the city is in
- * none of the departments named (any department, without one). Each at its own field.
- */
-function placeError(
-  places: Places,
-  { department, city }: { department?: string; city?: string },
-  pathOf: (field: "department" | "city") => string,
-): FieldError | undefined {
-  const departments = department === undefined ? undefined : departmentCodes(places, department);
-  if (departments?.length === 0) {
-    return {
-      path: pathOf("department"),
-      message: checkMessage("unknownDepartment", "department", { value: department! }),
-    };
-  }
-  if (city === undefined || municipalityCodes(places, city, departments).length > 0) return;
-  const [only] = departments ?? [];
-  return {
-    path: pathOf("city"),
-    message:
-      only === undefined
-        ? checkMessage("unknownPlace", "city", { value: city })
-        : checkMessage("unknownCity", "city", {
-            value: city,
-            department: places.departments.get(only)!,
-          }),
-  };
-}
-
 /** A body's department and city as DIVIPOLA has them, or what is wrong with them. */
 function placeOf(places: Places, body: { department?: string; city?: string }) {
   const errors: FieldError[] = [];
@@ -89,28 +45,6 @@ function placeOf(places: Places, body: { department?: string; city?: string }) {
   if (!place) errors.push(placeError(places, body, (field) => `/${field}`)!);
   return { place, errors };
 }
-
-/** The codes a list's place filter names; a name that is no place is the caller's mistake. */
-function placeFilter(places: Places, query: { department?: string; city?: string }) {
-  const error = placeError(places, query, (field) => `query.${field}`);
-  if (error) throw invalid([error]);
-  const departments =
-    query.department === undefined ? undefined : departmentCodes(places, query.department);
-  const cities =
-    query.city === undefined ? undefined : municipalityCodes(places, query.city, departments);
-  return { departments, cities };
-}
-
-/** One code is an equality, so the list walks (code, name, id) in order; several, a set. */
-const oneOf = (column: SQLiteColumn, codes: readonly string[] | undefined) =>
-  codes === undefined
-    ? undefined
-    : codes.length === 1
-      ? eq(column, codes[0]!)
-      : inArray(column, [...codes]);
-
-const invalid = (errors: FieldError[]) =>
-  new ApiError("validation-error", { detail: describeFieldErrors(errors), errors });
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
@@ -123,7 +57,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   if (!place || errors.length > 0) {
     const replay = await replayRecorded(c);
     if (replay) return replay;
-    throw invalid(errors);
+    throw invalidFields(errors);
   }
   const now = new Date().toISOString();
   // A seller who adds a store is the one who visits it.
@@ -164,44 +98,8 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   });
 };
 
-export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const query = c.req.valid("query");
-  const page = keyset(query, establishments.id, {
-    name: establishments.name,
-    city: establishments.city,
-    createdAt: establishments.createdAt,
-    updatedAt: establishments.updatedAt,
-  });
-  const db = c.var.db;
-  const place =
-    query.city === undefined && query.department === undefined
-      ? { departments: undefined, cities: undefined }
-      : placeFilter(await loadPlaces(db), query);
-  const rows = await db
-    .select(establishmentColumns)
-    .from(establishments)
-    .where(
-      and(
-        visibleEstablishments(c.var.auth),
-        query.q === undefined ? undefined : containsKey(establishments.nameKey, query.q),
-        oneOf(establishments.cityCode, place.cities),
-        oneOf(establishments.departmentCode, place.departments),
-        query.status === undefined ? undefined : eq(establishments.status, query.status),
-        query.portfolioId === undefined
-          ? undefined
-          : eq(establishments.portfolioId, query.portfolioId),
-        query.sellerId === undefined ? undefined : onRouteOf(query.sellerId),
-        query.updatedSince === undefined
-          ? undefined
-          : gte(establishments.updatedAt, query.updatedSince),
-        page.where,
-      ),
-    )
-    .orderBy(...page.orderBy)
-    .limit(query.limit + 1);
-  const { data, nextCursor } = page.toPage(rows, query.limit);
-  return c.json({ data: data.map(toEstablishment), nextCursor }, Status.OK);
-};
+export const list: AppRouteHandler<typeof routes.list> = async (c) =>
+  c.json(await establishmentPage(c.var.db, c.var.auth, c.req.valid("query")), Status.OK);
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const [row] = await findVisible(c.var.db, c.var.auth, c.req.valid("param").id);
@@ -223,7 +121,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   if (!before) throw notFound();
   const { place, errors } = placeOf(await loadPlaces(db), patch);
   if (patch.portfolioId && portfolio.length === 0) errors.push(unknownPortfolio);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw invalidFields(errors);
   const establishment = await updateVersioned(c, establishmentTarget(c.var.auth, id), {
     // Department and city come together (the schema says so) and are stored as DANE has them.
     patch: { ...patch, ...place },

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { visibleEstablishment } from "../../auth/establishment-scope";
 import type { AccessClaims } from "../../auth/tokens";
 import type { Database } from "../../db/client";
@@ -6,34 +6,7 @@ import { establishmentSellers, establishments, portfolios } from "../../db/schem
 import { liveRow } from "../../db/versions";
 import { nameKeyOf } from "../../lib/search-key";
 import type { Target } from "../../request/versioned-write";
-import type { Establishment } from "./establishments.schemas";
-
-const {
-  deletedAt: _deletedAt,
-  nameKey: _nameKey,
-  ...publicColumns
-} = getTableColumns(establishments);
-
-/**
- * Columns of an establishment as returned, with its sellers' ids folded in by a
- * subquery — one query for a page of establishments, never one per row.
- */
-export const establishmentColumns = {
-  ...publicColumns,
-  sellerIds:
-    sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`.as(
-      "seller_ids",
-    ),
-};
-
-type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt" | "nameKey"> & {
-  sellerIds: string;
-};
-
-export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow): Establishment => ({
-  ...row,
-  sellerIds: JSON.parse(sellerIds) as string[],
-});
+import { establishmentColumns } from "../../resources/establishments";
 
 /** Seller `sellerId` has establishment `establishmentId` on their route. */
 export const assignment = (establishmentId: string, sellerId: string) =>

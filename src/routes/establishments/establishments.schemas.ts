@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { establishments } from "../../db/schema";
 import { resourceVersion } from "../../lib/etag";
-import { id, patchBody, phone, searchText, text, timestamps, updatedSince } from "../../lib/fields";
+import { id, patchBody, phone, text, timestamps } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { createSelectSchema } from "../../lib/table-schema";
@@ -11,6 +11,7 @@ import {
   EstablishmentStatusSchema,
   withDefault,
 } from "../../resources/enums";
+import { EstablishmentFiltersSchema } from "../../resources/establishments";
 import * as examples from "../../resources/examples";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
@@ -125,22 +126,7 @@ export const UpdateEstablishmentSchema = patchBody({
 export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
   "name",
-).extend({
-  q: searchText("name").openapi({
-    description:
-      'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").',
-  }),
-  city: z.string().min(1).max(80).optional().openapi({
-    description: "A municipality: DIVIPOLA code or any spelling of its name (`medellin`).",
-  }),
-  department: z.string().min(1).max(80).optional().openapi({
-    description: "A department: DIVIPOLA code or any spelling of its name (`antioquia`).",
-  }),
-  status: EstablishmentStatusSchema.optional(),
-  portfolioId: id().optional(),
-  sellerId: id().optional().openapi({ description: "Only on this seller's route." }),
-  updatedSince: updatedSince(),
-});
+).extend(EstablishmentFiltersSchema.shape);
 
 /**
  * A seller as their co-workers see them: a name, nothing personal (no email, national

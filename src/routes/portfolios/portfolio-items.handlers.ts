@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { keyset } from "../../db/keyset";
 import { portfolioItems, portfolios, products } from "../../db/schema";
-import { isLive, liveRow } from "../../db/versions";
+import { liveRow } from "../../db/versions";
 import { assertIfMatch, etagFor } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { API_BASE } from "../../lib/openapi";
@@ -9,7 +9,7 @@ import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { diff } from "../../request/audit";
 import { changeHeld, noSuch } from "../../request/versioned-write";
-import { itemColumns, type PortfolioItem } from "../../resources/portfolios";
+import { itemColumns, type PortfolioItem, shownItems } from "../../resources/portfolios";
 import type * as routes from "./portfolio-items.routes";
 import { findPortfolio, itemKey, itemOf, portfolioTarget } from "./portfolios.queries";
 
@@ -34,7 +34,7 @@ export const listItems: AppRouteHandler<typeof routes.listItems> = async (c) => 
       .select(itemColumns)
       .from(portfolioItems)
       .innerJoin(products, eq(products.id, portfolioItems.productId))
-      .where(and(eq(portfolioItems.portfolioId, id), isLive(products), page.where))
+      .where(and(shownItems({ portfolioId: id }), page.where))
       .orderBy(...page.orderBy)
       .limit(limit + 1),
   ]);

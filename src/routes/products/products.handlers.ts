@@ -1,8 +1,5 @@
-import { and, eq, gte, or, sql } from "drizzle-orm";
-import { keyset } from "../../db/keyset";
+import { sql } from "drizzle-orm";
 import { portfolioItems, portfolios, products } from "../../db/schema";
-import { contains, containsKey } from "../../db/search";
-import { isLive } from "../../db/versions";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -12,7 +9,8 @@ import { nameKeyOf } from "../../lib/search-key";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
-import { findProduct, productColumns, productTarget } from "./products.queries";
+import { productColumns, productPage } from "../../resources/products";
+import { findProduct, productTarget } from "./products.queries";
 import type * as routes from "./products.routes";
 import type { Product } from "./products.schemas";
 
@@ -47,36 +45,8 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   });
 };
 
-export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const query = c.req.valid("query");
-  const { limit, q, category, status, gtin, updatedSince } = query;
-  const page = keyset(query, products.id, {
-    name: products.name,
-    sku: products.sku,
-    price: products.price,
-    createdAt: products.createdAt,
-    updatedAt: products.updatedAt,
-  });
-  const rows = await c.var.db
-    .select(productColumns)
-    .from(products)
-    .where(
-      and(
-        isLive(products),
-        q === undefined
-          ? undefined
-          : or(containsKey(products.nameKey, q), contains(products.sku, q)),
-        category === undefined ? undefined : eq(products.category, category),
-        status === undefined ? undefined : eq(products.status, status),
-        gtin === undefined ? undefined : eq(products.gtin, gtin),
-        updatedSince === undefined ? undefined : gte(products.updatedAt, updatedSince),
-        page.where,
-      ),
-    )
-    .orderBy(...page.orderBy)
-    .limit(limit + 1);
-  return c.json(page.toPage(rows, limit), Status.OK);
-};
+export const list: AppRouteHandler<typeof routes.list> = async (c) =>
+  c.json(await productPage(c.var.db, c.req.valid("query")), Status.OK);
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const product = await findProduct(c.var.db, c.req.valid("param").id);

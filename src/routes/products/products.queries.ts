@@ -1,17 +1,10 @@
-import { getTableColumns } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { liveRow } from "../../db/versions";
 import { nameKeyOf } from "../../lib/search-key";
 import type { Target } from "../../request/versioned-write";
+import { productColumns } from "../../resources/products";
 import type { Product } from "./products.schemas";
-
-/**
- * Columns a product is returned with: deletedAt is internal (deleted products are 404),
- * nameKey is how search reads the name.
- */
-const { deletedAt: _deletedAt, nameKey: _nameKey, ...publicColumns } = getTableColumns(products);
-export const productColumns = publicColumns;
 
 export async function findProduct(db: Database, id: string): Promise<Product | undefined> {
   const [product] = await db.select(productColumns).from(products).where(liveRow(products, id));

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { products } from "../../db/schema";
 import { resourceVersion } from "../../lib/etag";
-import { currency, patchBody, searchText, text, timestamps, updatedSince } from "../../lib/fields";
+import { currency, patchBody, text, timestamps } from "../../lib/fields";
 import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { publicHttpsUrl } from "../../lib/public-url";
@@ -10,6 +10,7 @@ import { message } from "../../lib/validation";
 import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
 import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
+import { ProductFiltersSchema } from "../../resources/products";
 
 export const ProductSchema = createSelectSchema(products, {
   ...timestamps(),
@@ -66,13 +67,7 @@ export const UpdateProductSchema = patchBody({
 export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],
   "name",
-).extend({
-  q: searchText("name or sku"),
-  category: z.string().min(1).max(80).optional(),
-  status: ProductStatusSchema.optional(),
-  gtin: z.string().min(1).max(14).optional(),
-  updatedSince: updatedSince(),
-});
+).extend(ProductFiltersSchema.shape);
 
 export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage", {
   example: examples.productPage,

@@ -1,9 +1,7 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords";
 import { endUserSessions } from "../../auth/sessions";
-import { keyset } from "../../db/keyset";
 import { type UserRole, users } from "../../db/schema";
-import { contains } from "../../db/search";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
@@ -12,7 +10,7 @@ import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, updateVersioned } from "../../request/versioned-write";
-import { findUser, type User, userColumns } from "../../resources/users";
+import { findUser, type User, userColumns, userPage } from "../../resources/users";
 import { userTarget } from "./users.queries";
 import type * as routes from "./users.routes";
 
@@ -49,30 +47,8 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   });
 };
 
-export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const query = c.req.valid("query");
-  const { limit, role, status, q } = query;
-  const page = keyset(query, users.id, { createdAt: users.createdAt, lastName: users.lastName });
-  const rows = await c.var.db
-    .select(userColumns)
-    .from(users)
-    .where(
-      and(
-        role && eq(users.role, role),
-        status && eq(users.status, status),
-        q === undefined
-          ? undefined
-          : or(
-              contains(users.email, q),
-              contains(sql`${users.firstName} || ' ' || ${users.lastName}`, q),
-            ),
-        page.where,
-      ),
-    )
-    .orderBy(...page.orderBy)
-    .limit(limit + 1);
-  return c.json(page.toPage(rows, limit), Status.OK);
-};
+export const list: AppRouteHandler<typeof routes.list> = async (c) =>
+  c.json(await userPage(c.var.db, c.req.valid("query")), Status.OK);
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const { id } = c.req.valid("param");

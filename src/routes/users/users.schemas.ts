@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { passwordPolicyViolation } from "../../auth/passwords";
-import { email, patchBody, phone, searchText, text, timestamp } from "../../lib/fields";
+import { email, patchBody, phone, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { message } from "../../lib/validation";
 import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
 import * as examples from "../../resources/examples";
-import { newPassword, UserSchema } from "../../resources/users";
+import { newPassword, UserFiltersSchema, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
   z
@@ -46,11 +46,9 @@ export const UpdateUserSchema = patchBody({
   status: UserStatusSchema,
 }).openapi("UpdateUser", { example: examples.updateUser, minProperties: 1 });
 
-export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend({
-  role: UserRoleSchema.optional(),
-  status: UserStatusSchema.optional(),
-  q: searchText("name or email"),
-});
+export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend(
+  UserFiltersSchema.shape,
+);
 
 export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage", {
   example: examples.userPage,

@@ -1,0 +1,160 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, getTableColumns, gte, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { onRouteOf, visibleEstablishments } from "../auth/establishment-scope";
+import type { AccessClaims } from "../auth/tokens";
+import type { Database } from "../db/client";
+import { keyset } from "../db/keyset";
+import { departmentCodes, loadPlaces, municipalityCodes, type Places } from "../db/places";
+import { establishmentSellers, establishments } from "../db/schema";
+import { containsKey } from "../db/search";
+import { id, searchText, updatedSince } from "../lib/fields";
+import type { FieldError } from "../lib/problem";
+import { checkMessage, invalidFields } from "../lib/validation";
+import { EstablishmentStatusSchema } from "./enums";
+
+const {
+  deletedAt: _deletedAt,
+  nameKey: _nameKey,
+  ...publicColumns
+} = getTableColumns(establishments);
+
+/**
+ * Columns of an establishment as returned, with its sellers' ids folded in by a
+ * subquery — one query for a page of establishments, never one per row.
+ */
+export const establishmentColumns = {
+  ...publicColumns,
+  sellerIds:
+    sql<string>`(select json_group_array(seller_id) from (select ${establishmentSellers.sellerId} as seller_id from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${establishments.id} order by seller_id))`.as(
+      "seller_ids",
+    ),
+};
+
+type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt" | "nameKey"> & {
+  sellerIds: string;
+};
+
+export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow) => ({
+  ...row,
+  sellerIds: JSON.parse(sellerIds) as string[],
+});
+
+/** The filters of the establishment list; its CSV export takes the same. */
+export const EstablishmentFiltersSchema = z.object({
+  q: searchText("name").openapi({
+    description:
+      'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").',
+  }),
+  city: z.string().min(1).max(80).optional().openapi({
+    description: "A municipality: DIVIPOLA code or any spelling of its name (`medellin`).",
+  }),
+  department: z.string().min(1).max(80).optional().openapi({
+    description: "A department: DIVIPOLA code or any spelling of its name (`antioquia`).",
+  }),
+  status: EstablishmentStatusSchema.optional(),
+  portfolioId: id().optional(),
+  sellerId: id().optional().openapi({ description: "Only on this seller's route." }),
+  updatedSince: updatedSince(),
+});
+type EstablishmentFilters = z.infer<typeof EstablishmentFiltersSchema>;
+
+/**
+ * Why a department and a city name no place: the department is none, or the city is in
+ * none of the departments named (any department, without one). Each at its own field.
+ */
+export function placeError(
+  places: Places,
+  { department, city }: { department?: string; city?: string },
+  pathOf: (field: "department" | "city") => string,
+): FieldError | undefined {
+  const departments = department === undefined ? undefined : departmentCodes(places, department);
+  if (departments?.length === 0) {
+    return {
+      path: pathOf("department"),
+      message: checkMessage("unknownDepartment", "department", { value: department! }),
+    };
+  }
+  if (city === undefined || municipalityCodes(places, city, departments).length > 0) return;
+  const [only] = departments ?? [];
+  return {
+    path: pathOf("city"),
+    message:
+      only === undefined
+        ? checkMessage("unknownPlace", "city", { value: city })
+        : checkMessage("unknownCity", "city", {
+            value: city,
+            department: places.departments.get(only)!,
+          }),
+  };
+}
+
+/** The codes a list's place filter names; a name that is no place is the caller's mistake. */
+async function placeFilter(db: Database, query: { department?: string; city?: string }) {
+  if (query.city === undefined && query.department === undefined) return {};
+  const places = await loadPlaces(db);
+  const error = placeError(places, query, (field) => `query.${field}`);
+  if (error) throw invalidFields([error]);
+  const departments =
+    query.department === undefined ? undefined : departmentCodes(places, query.department);
+  const cities =
+    query.city === undefined ? undefined : municipalityCodes(places, query.city, departments);
+  return { departments, cities };
+}
+
+/** One code is an equality, so the list walks (code, name, id) in order; several, a set. */
+const oneOf = (column: SQLiteColumn, codes: readonly string[] | undefined) =>
+  codes === undefined
+    ? undefined
+    : codes.length === 1
+      ? eq(column, codes[0]!)
+      : inArray(column, [...codes]);
+
+const sortColumns = {
+  name: establishments.name,
+  city: establishments.city,
+  createdAt: establishments.createdAt,
+  updatedAt: establishments.updatedAt,
+};
+type EstablishmentSort = keyof typeof sortColumns;
+
+/**
+ * A keyset page of the establishments the caller may see that pass the filters: the one
+ * query behind the establishment list and its export, so the two cannot filter differently.
+ */
+export async function establishmentPage(
+  db: Database,
+  auth: AccessClaims,
+  query: EstablishmentFilters & {
+    sort: EstablishmentSort | `-${EstablishmentSort}`;
+    cursor?: string;
+    limit: number;
+  },
+) {
+  const page = keyset(query, establishments.id, sortColumns);
+  const place = await placeFilter(db, query);
+  const rows = await db
+    .select(establishmentColumns)
+    .from(establishments)
+    .where(
+      and(
+        visibleEstablishments(auth),
+        query.q === undefined ? undefined : containsKey(establishments.nameKey, query.q),
+        oneOf(establishments.cityCode, place.cities),
+        oneOf(establishments.departmentCode, place.departments),
+        query.status === undefined ? undefined : eq(establishments.status, query.status),
+        query.portfolioId === undefined
+          ? undefined
+          : eq(establishments.portfolioId, query.portfolioId),
+        query.sellerId === undefined ? undefined : onRouteOf(query.sellerId),
+        query.updatedSince === undefined
+          ? undefined
+          : gte(establishments.updatedAt, query.updatedSince),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  const { data, nextCursor } = page.toPage(rows, query.limit);
+  return { data: data.map(toEstablishment), nextCursor };
+}
