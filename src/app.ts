@@ -14,6 +14,7 @@ import { establishmentsRouter } from "./routes/establishments/establishments.ind
 import { healthRouter } from "./routes/health/health.index";
 import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
 import { productsRouter } from "./routes/products/products.index";
+import { statsOverviewRouter } from "./routes/stats/overview.index";
 import { usersRouter } from "./routes/users/users.index";
 import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
@@ -78,6 +79,7 @@ export function createApp() {
   app.route(API_BASE, productsRouter);
   app.route(API_BASE, establishmentsRouter);
   app.route(API_BASE, portfoliosRouter);
+  app.route(API_BASE, statsOverviewRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -32,6 +32,10 @@ export const tags = [
     name: "Portfolios",
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
+  {
+    name: "Stats",
+    description: "Figures for managers and analysts (the /dashboard page reads them).",
+  },
 ] as const;
 
 /**
