@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { createDatabase } from "./db/client";
 import { dailyHousekeeping } from "./db/maintenance";
 import { OVERVIEW_REFRESH_CRON, refreshOverview } from "./db/stats";
+import { now } from "./lib/clock";
 
 const app = createApp();
 
@@ -11,7 +12,7 @@ export default {
   scheduled: async (controller, env, _ctx) => {
     if (controller.cron === OVERVIEW_REFRESH_CRON) {
       // The analytics snapshot GET /stats/overview serves (docs/operations.md).
-      const { generatedAt } = await refreshOverview(createDatabase(env.DB), new Date());
+      const { generatedAt } = await refreshOverview(createDatabase(env.DB), now());
       console.log(JSON.stringify({ level: "info", message: "stats refreshed", generatedAt }));
       return;
     }

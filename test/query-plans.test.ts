@@ -174,3 +174,20 @@ describe("a seller's reads start from their route, not from every establishment"
     }
   });
 });
+
+/**
+ * The overview's figures aggregate whole tables (src/db/stats.ts): that is the snapshot's
+ * job, every 10 minutes. What a request runs is one lookup of the snapshot by its key.
+ */
+describe("GET /stats/overview reads its snapshot by key", () => {
+  it("searches stats_snapshots by its primary key, and scans nothing", async () => {
+    await app.request("/api/v1/stats/overview/refresh", { method: "POST", headers }, env);
+    const { response, statements } = await statementsOf("/api/v1/stats/overview", headers);
+    expect(response.status).toBe(200);
+    const reads = statements.filter((q) => /stats_snapshots/.test(q));
+    expect(reads).toHaveLength(1);
+    const plan = (await planOf(reads[0]!)).join(" | ");
+    expect(plan).toMatch(/SEARCH stats_snapshots USING INDEX sqlite_autoindex_stats_snapshots_1/);
+    expect(plan).not.toMatch(/\bSCAN\b/);
+  });
+});

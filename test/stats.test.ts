@@ -1,5 +1,9 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { establishmentSellers, establishments, portfolioItems, portfolios } from "../src/db/schema";
+import { OVERVIEW_REFRESH_CRON } from "../src/db/stats";
+import worker from "../src/index";
 import { setClock } from "../src/lib/clock";
 import { uuidv7 } from "../src/lib/ids";
 import { client } from "./support/api";
@@ -270,5 +274,27 @@ describe("GET /api/v1/stats/overview", () => {
         "forbidden",
       );
     }
+  });
+});
+
+describe("the cron", () => {
+  it("refreshes the snapshot every 10 minutes (wrangler.toml [triggers])", async () => {
+    await env.DB.prepare("update stats_snapshots set generated_at = ?, body = '{}'")
+      .bind(LONG_AGO)
+      .run();
+    await worker.scheduled(
+      createScheduledController({ cron: OVERVIEW_REFRESH_CRON }),
+      env,
+      createExecutionContext(),
+    );
+    const row = await env.DB.prepare("select generated_at, body from stats_snapshots").first<{
+      generated_at: string;
+      body: string;
+    }>();
+    expect(row?.generated_at).not.toBe(LONG_AGO);
+    expect(JSON.parse(row!.body)).toMatchObject({
+      users: { total: 8 },
+      establishments: { total: 5 },
+    });
   });
 });

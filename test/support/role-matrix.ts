@@ -37,6 +37,8 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/portfolios/{id}/items": ["admin", "seller", "support", "analyst"],
   "PUT /api/v1/portfolios/{id}/items/{productId}": ["admin"],
   "DELETE /api/v1/portfolios/{id}/items/{productId}": ["admin"],
+  "GET /api/v1/stats/overview": ["admin", "analyst"],
+  "POST /api/v1/stats/overview/refresh": ["admin", "analyst"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;

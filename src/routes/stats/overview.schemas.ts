@@ -22,6 +22,96 @@ const place = {
   count: count("Live establishments there"),
 };
 
+/** A small data set's overview, as the document's example. */
+const example = {
+  generatedAt: "2026-11-27T15:10:00.000Z",
+  users: {
+    total: 215,
+    byRole: [
+      { role: "seller", active: 198, disabled: 2 },
+      { role: "admin", active: 5, disabled: 0 },
+      { role: "analyst", active: 6, disabled: 0 },
+      { role: "support", active: 4, disabled: 0 },
+    ],
+    byStatus: [
+      { status: "active", count: 213 },
+      { status: "disabled", count: 2 },
+    ],
+  },
+  products: {
+    total: 1200,
+    byStatus: [
+      { status: "active", count: 1150 },
+      { status: "inactive", count: 50 },
+    ],
+    byCategory: [
+      { category: "bebidas", count: 700 },
+      { category: "snacks", count: 500 },
+    ],
+  },
+  establishments: {
+    total: 5000,
+    byDepartment: [{ code: "05", name: "Antioquia", count: 5000 }],
+    byCity: [{ code: "05001", name: "Medellín", departmentCode: "05", count: 5000 }],
+    byKind: [{ kind: "tienda", count: 5000 }],
+    byStatus: [{ status: "active", count: 5000 }],
+  },
+  portfolios: [
+    {
+      id: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e60",
+      name: "Tiendas de barrio Antioquia",
+      status: "active",
+      items: 320,
+      establishments: 4865,
+    },
+  ],
+  coverage: {
+    activeEstablishments: 5000,
+    withPortfolio: 4865,
+    withoutPortfolio: 135,
+    portfolioShare: 0.973,
+    withoutSeller: 12,
+  },
+  topProducts: [
+    {
+      id: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e5f",
+      sku: "BEB-COLA-350",
+      name: "Gaseosa cola 350 ml",
+      establishments: 4865,
+    },
+  ],
+  sellers: {
+    total: 200,
+    withEstablishments: 198,
+    top: [
+      {
+        id: "0193b6e2-7c1a-7d3e-9f00-5a1b2c3d4e61",
+        name: "Ana Gómez",
+        email: "ana.gomez@example.co",
+        establishments: 25,
+      },
+    ],
+    byRouteSize: [
+      { min: 0, max: 0, sellers: 2 },
+      { min: 1, max: 10, sellers: 0 },
+      { min: 11, max: 25, sellers: 198 },
+      { min: 26, max: 50, sellers: 0 },
+      { min: 51, max: 100, sellers: 0 },
+      { min: 101, max: null, sellers: 0 },
+    ],
+  },
+  activity: {
+    timeZone: ACTIVITY_TIME_ZONE,
+    days: Array.from({ length: ACTIVITY_DAYS }, (_, i) => ({
+      date: new Date(Date.UTC(2026, 9, 29 + i)).toISOString().slice(0, 10),
+      products: i % 3,
+      establishments: 10 + (i % 7),
+      portfolios: i === 20 ? 1 : 0,
+      users: i % 5 === 0 ? 1 : 0,
+    })),
+  },
+};
+
 export const StatsOverviewSchema = z
   .object({
     generatedAt: z.string().openapi({
@@ -139,6 +229,7 @@ export const StatsOverviewSchema = z
     }),
   })
   .openapi("StatsOverview", {
+    example,
     description:
       "The management overview: who uses the API, what is in the catalogue, where the " +
       "establishments are, how well portfolios cover them, and what was created lately.",
