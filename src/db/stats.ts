@@ -2,10 +2,12 @@ import { and, count, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client";
 import {
+  departments,
   type establishmentKinds,
   establishmentSellers,
   type establishmentStatuses,
   establishments,
+  municipalities,
   portfolioItems,
   type portfolioStatuses,
   portfolios,
@@ -94,6 +96,8 @@ export interface StatsOverview {
 }
 
 const DAY_MS = 86_400_000;
+/** The name of a group of stores with no DIVIPOLA code (rows from before migration 0002). */
+const UNKNOWN_PLACE = "(sin código DIVIPOLA)";
 
 /** The Bogotá dates of the last 30 days up to `now`, and the UTC instant the first begins. */
 export function activityWindow(now: Date) {
@@ -130,6 +134,36 @@ function overviewQueries(db: Database, since: string) {
       .where(and(liveActive, isNotNull(establishments.portfolioId)))
       .groupBy(establishments.portfolioId),
   );
+  // …then each product's reach, summed over the portfolios listing it, before any product
+  // row is read: only the top ones are looked up.
+  const reach = db.$with("reach").as(
+    db
+      .select({
+        productId: portfolioItems.productId,
+        stores: sql<number>`sum(${carried.stores})`.as("reach_stores"),
+      })
+      .from(carried)
+      .innerJoin(portfolioItems, eq(portfolioItems.portfolioId, carried.portfolioId))
+      .groupBy(portfolioItems.productId),
+  );
+  const storeGroups = db
+    .select({
+      departmentCode: establishments.departmentCode,
+      cityCode: establishments.cityCode,
+      kind: establishments.kind,
+      status: establishments.status,
+      withPortfolio: sql<number>`count(${establishments.portfolioId})`.as("with_portfolio"),
+      stores: count().as("stores"),
+    })
+    .from(establishments)
+    .where(live)
+    .groupBy(
+      establishments.departmentCode,
+      establishments.cityCode,
+      establishments.kind,
+      establishments.status,
+    )
+    .as("store_groups");
   const routeSizes = db.$with("route_sizes").as(
     db
       .select({ sellerId: establishmentSellers.sellerId, stores: count().as("stores") })
@@ -155,28 +189,33 @@ function overviewQueries(db: Database, since: string) {
       .from(products)
       .where(isNull(products.deletedAt))
       .groupBy(products.status, products.category),
-    // One pass over the stores, rolled up by each dimension below.
+    // One pass over the stores, rolled up by each dimension below. It walks the partial
+    // index establishments_stats_idx in its order (no sort, no table reads); names come
+    // from DIVIPOLA afterwards, one lookup per group.
     db
       .select({
-        departmentCode: establishments.departmentCode,
-        department: establishments.department,
-        cityCode: establishments.cityCode,
-        city: establishments.city,
-        kind: establishments.kind,
-        status: establishments.status,
-        withPortfolio: sql<number>`count(${establishments.portfolioId})`,
-        withoutSeller: sql<number>`sum(not exists (select 1 from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${outer(establishments, "id")}))`,
-        count: count(),
+        departmentCode: storeGroups.departmentCode,
+        department: sql<string>`coalesce(${departments.name}, ${UNKNOWN_PLACE})`,
+        cityCode: storeGroups.cityCode,
+        city: sql<string>`coalesce(${municipalities.name}, ${UNKNOWN_PLACE})`,
+        kind: storeGroups.kind,
+        status: storeGroups.status,
+        withPortfolio: storeGroups.withPortfolio,
+        count: storeGroups.stores,
       })
+      .from(storeGroups)
+      .leftJoin(departments, eq(departments.code, storeGroups.departmentCode))
+      .leftJoin(municipalities, eq(municipalities.code, storeGroups.cityCode)),
+    // Active stores on nobody's route: establishments_live_status_portfolio_idx holds their
+    // ids, each probed in establishment_sellers' key.
+    db
+      .select({ count: count() })
       .from(establishments)
-      .where(live)
-      .groupBy(
-        establishments.departmentCode,
-        establishments.department,
-        establishments.cityCode,
-        establishments.city,
-        establishments.kind,
-        establishments.status,
+      .where(
+        and(
+          liveActive,
+          sql`not exists (select 1 from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${outer(establishments, "id")})`,
+        ),
       ),
     db
       .select({
@@ -190,19 +229,17 @@ function overviewQueries(db: Database, since: string) {
       .where(isNull(portfolios.deletedAt))
       .orderBy(portfolios.name, portfolios.id),
     db
-      .with(carried)
+      .with(carried, reach)
       .select({
         id: products.id,
         sku: products.sku,
         name: products.name,
-        establishments: sql<number>`sum(${carried.stores})`.as("establishments"),
+        establishments: reach.stores,
       })
-      .from(portfolioItems)
-      .innerJoin(carried, eq(carried.portfolioId, portfolioItems.portfolioId))
-      .innerJoin(products, eq(products.id, portfolioItems.productId))
+      .from(reach)
+      .innerJoin(products, eq(products.id, reach.productId))
       .where(isNull(products.deletedAt))
-      .groupBy(products.id)
-      .orderBy(desc(sql`establishments`), products.id)
+      .orderBy(desc(reach.stores), products.id)
       .limit(TOP),
     db
       .with(routeSizes)
@@ -251,6 +288,7 @@ export async function computeOverview(db: Database, now: Date): Promise<StatsOve
     userRows,
     productRows,
     storeRows,
+    [withoutSeller],
     portfolioRows,
     topProducts,
     topSellers,
@@ -329,7 +367,7 @@ export async function computeOverview(db: Database, now: Date): Promise<StatsOve
         activeEstablishments === 0
           ? 0
           : Math.round((withPortfolio / activeEstablishments) * 10_000) / 10_000,
-      withoutSeller: activeStores.reduce((total, row) => total + row.withoutSeller, 0),
+      withoutSeller: withoutSeller?.count ?? 0,
     },
     topProducts,
     sellers: {
