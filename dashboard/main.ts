@@ -63,6 +63,13 @@ function table(name: string, headings: string[], rows: Cell[][]): HTMLTableEleme
   return result;
 }
 
+/** A long table in a box of its own height, scrolled inside the tile. */
+function scrolling(content: HTMLElement) {
+  const box = element("div", undefined, { class: "scroll" });
+  box.append(content);
+  return box;
+}
+
 /** The CSV export behind a tile: fetched with the token, saved through a Blob URL. */
 async function download(entity: string) {
   say(`Descargando ${entity}.csv…`);
@@ -157,14 +164,17 @@ function render(overview: StatsOverview) {
       "activity",
       `Creados por día (${activity.timeZone})`,
       "audit-events",
+      element("p", "Establecimientos creados por día", { class: "caption" }),
       columns(
         activity.days.map((d) => ({ label: d.date, value: d.establishments })),
         "Establecimientos creados por día",
       ),
-      table(
-        "activity",
-        ["Día", "Productos", "Establecimientos", "Portafolios", "Usuarios"],
-        activity.days.map((d) => [d.date, d.products, d.establishments, d.portfolios, d.users]),
+      scrolling(
+        table(
+          "activity",
+          ["Día", "Productos", "Establecimientos", "Portafolios", "Usuarios"],
+          activity.days.map((d) => [d.date, d.products, d.establishments, d.portfolios, d.users]),
+        ),
       ),
     ),
     tile(
