@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { establishmentSellers, establishments, portfolioItems, portfolios } from "../src/db/schema";
 import { OVERVIEW_REFRESH_CRON } from "../src/db/stats";
 import worker from "../src/index";
+import { StatsOverviewSchema } from "../src/routes/stats/overview.schemas";
 import { setClock } from "../src/lib/clock";
 import { uuidv7 } from "../src/lib/ids";
 import { client } from "./support/api";
@@ -217,6 +218,8 @@ describe("GET /api/v1/stats/overview", () => {
         days: expect.any(Array),
       },
     });
+    // SQLite writes the JSON (src/db/stats.ts): it is what the document says.
+    expect(StatsOverviewSchema.safeParse(body).error).toBeUndefined();
     const days = (body as { activity: { days: ReturnType<typeof day>[] } }).activity.days;
     expect(days).toHaveLength(30);
     expect(days[0]!.date).toBe("2026-02-14");

@@ -1,28 +1,15 @@
-import { and, count, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import {
-  departments,
-  type establishmentKinds,
-  establishmentSellers,
-  type establishmentStatuses,
-  establishments,
-  municipalities,
-  portfolioItems,
-  type portfolioStatuses,
-  portfolios,
-  type productStatuses,
-  products,
-  statsSnapshots,
-  type UserRole,
-  type userStatuses,
-  users,
-} from "./schema";
+import { statsSnapshots } from "./schema";
 
 /**
- * The management overview (GET /api/v1/stats/overview): computed here in one batch of
- * selects — one D1 round trip, and one consistent read, since a D1 batch runs as one
- * transaction — and kept as a snapshot in `stats_snapshots`, which the API serves.
+ * The management overview (GET /api/v1/stats/overview), kept as a snapshot in
+ * `stats_snapshots`, which the API serves. It is computed and stored by one statement —
+ * one D1 round trip, one consistent read, atomic with its write — in which SQLite itself
+ * writes the answer's JSON (the shape of `StatsOverview`, src/routes/stats/overview.schemas.ts).
+ * Raw SQL, not Drizzle, for that reason: json_object() over grouped subqueries has no
+ * builder, and the text costs the Worker's bundle far less than the code that would
+ * assemble the same JSON in JavaScript.
  */
 
 /** Colombia has kept UTC−5 all year since 1993: a day of the activity series is a Bogotá day. */
@@ -31,7 +18,7 @@ const BOGOTA_OFFSET_HOURS = -5;
 export const ACTIVITY_DAYS = 30;
 /** How many products and sellers the top lists name (the CSV export has them all). */
 export const TOP = 20;
-/** Bounds of the sellers-by-route-size histogram: 0, 1–10, 11–25, 26–50, 51–100, 101+. */
+/** Sellers by route size: 0, 1–10, 11–25, 26–50, 51–100, 101+. */
 const ROUTE_SIZE_BUCKETS = [
   [0, 0],
   [1, 10],
@@ -40,372 +27,138 @@ const ROUTE_SIZE_BUCKETS = [
   [51, 100],
   [101, null],
 ] as const;
-
-type Counted<K extends string, V> = { [key in K]: V } & { count: number };
-
-export interface StatsOverview {
-  generatedAt: string;
-  users: {
-    total: number;
-    byRole: { role: UserRole; active: number; disabled: number }[];
-    byStatus: Counted<"status", (typeof userStatuses)[number]>[];
-  };
-  products: {
-    total: number;
-    byStatus: Counted<"status", (typeof productStatuses)[number]>[];
-    byCategory: Counted<"category", string>[];
-  };
-  establishments: {
-    total: number;
-    byDepartment: { code: string | null; name: string; count: number }[];
-    byCity: { code: string | null; name: string; departmentCode: string | null; count: number }[];
-    byKind: Counted<"kind", (typeof establishmentKinds)[number]>[];
-    byStatus: Counted<"status", (typeof establishmentStatuses)[number]>[];
-  };
-  portfolios: {
-    id: string;
-    name: string;
-    status: (typeof portfolioStatuses)[number];
-    items: number;
-    establishments: number;
-  }[];
-  coverage: {
-    activeEstablishments: number;
-    withPortfolio: number;
-    withoutPortfolio: number;
-    portfolioShare: number;
-    withoutSeller: number;
-  };
-  topProducts: { id: string; sku: string; name: string; establishments: number }[];
-  sellers: {
-    total: number;
-    withEstablishments: number;
-    top: { id: string; name: string; email: string; establishments: number }[];
-    byRouteSize: { min: number; max: number | null; sellers: number }[];
-  };
-  activity: {
-    timeZone: typeof ACTIVITY_TIME_ZONE;
-    days: {
-      date: string;
-      products: number;
-      establishments: number;
-      portfolios: number;
-      users: number;
-    }[];
-  };
-}
-
-const DAY_MS = 86_400_000;
 /** The name of a group of stores with no DIVIPOLA code (rows from before migration 0002). */
 const UNKNOWN_PLACE = "(sin código DIVIPOLA)";
-
-/** The Bogotá dates of the last 30 days up to `now`, and the UTC instant the first begins. */
-export function activityWindow(now: Date) {
-  const offsetMs = BOGOTA_OFFSET_HOURS * 3_600_000;
-  const today = Date.parse(new Date(now.getTime() + offsetMs).toISOString().slice(0, 10));
-  const dates = Array.from({ length: ACTIVITY_DAYS }, (_, i) =>
-    new Date(today - (ACTIVITY_DAYS - 1 - i) * DAY_MS).toISOString().slice(0, 10),
-  );
-  const since = new Date(today - (ACTIVITY_DAYS - 1) * DAY_MS - offsetMs).toISOString();
-  return { dates, since };
-}
-
-/** A creation timestamp's Bogotá date, in SQL (timestamps are UTC text). */
-const bogotaDate = (column: SQLiteColumn) =>
-  sql<string>`date(${column}, ${`${BOGOTA_OFFSET_HOURS} hours`})`;
-
-const live = isNull(establishments.deletedAt);
-
-/**
- * A column of the outer query inside a correlated subquery: Drizzle writes a one-table
- * select's columns unqualified (`"id"`), which inside the subquery would name its own.
- */
-const outer = (table: SQLiteTable, column: string) => sql`${table}.${sql.identifier(column)}`;
-const liveActive = and(live, eq(establishments.status, "active"));
-
-/** The selects of the overview, as one batch. */
-function overviewQueries(db: Database, since: string) {
-  // Active live stores carrying each portfolio, counted once: the top products then join
-  // ~500 counts to the items instead of every store to every item.
-  const carried = db.$with("carried").as(
-    db
-      .select({ portfolioId: establishments.portfolioId, stores: count().as("stores") })
-      .from(establishments)
-      .where(and(liveActive, isNotNull(establishments.portfolioId)))
-      .groupBy(establishments.portfolioId),
-  );
-  // …then each product's reach, summed over the portfolios listing it, before any product
-  // row is read: only the top ones are looked up.
-  const reach = db.$with("reach").as(
-    db
-      .select({
-        productId: portfolioItems.productId,
-        stores: sql<number>`sum(${carried.stores})`.as("reach_stores"),
-      })
-      .from(carried)
-      .innerJoin(portfolioItems, eq(portfolioItems.portfolioId, carried.portfolioId))
-      .groupBy(portfolioItems.productId),
-  );
-  const storeGroups = db
-    .select({
-      departmentCode: establishments.departmentCode,
-      cityCode: establishments.cityCode,
-      kind: establishments.kind,
-      status: establishments.status,
-      withPortfolio: sql<number>`count(${establishments.portfolioId})`.as("with_portfolio"),
-      stores: count().as("stores"),
-    })
-    .from(establishments)
-    .where(live)
-    .groupBy(
-      establishments.departmentCode,
-      establishments.cityCode,
-      establishments.kind,
-      establishments.status,
-    )
-    .as("store_groups");
-  const routeSizes = db.$with("route_sizes").as(
-    db
-      .select({ sellerId: establishmentSellers.sellerId, stores: count().as("stores") })
-      .from(establishmentSellers)
-      .innerJoin(establishments, eq(establishments.id, establishmentSellers.establishmentId))
-      .where(live)
-      .groupBy(establishmentSellers.sellerId),
-  );
-  const createdPerDay = (table: SQLiteTable, createdAt: SQLiteColumn) =>
-    db
-      .select({ date: bogotaDate(createdAt), count: count() })
-      .from(table)
-      .where(gte(createdAt, since))
-      .groupBy(bogotaDate(createdAt));
-
-  return [
-    db
-      .select({ role: users.role, status: users.status, count: count() })
-      .from(users)
-      .groupBy(users.role, users.status),
-    db
-      .select({ status: products.status, category: products.category, count: count() })
-      .from(products)
-      .where(isNull(products.deletedAt))
-      .groupBy(products.status, products.category),
-    // One pass over the stores, rolled up by each dimension below. It walks the partial
-    // index establishments_stats_idx in its order (no sort, no table reads); names come
-    // from DIVIPOLA afterwards, one lookup per group.
-    db
-      .select({
-        departmentCode: storeGroups.departmentCode,
-        department: sql<string>`coalesce(${departments.name}, ${UNKNOWN_PLACE})`,
-        cityCode: storeGroups.cityCode,
-        city: sql<string>`coalesce(${municipalities.name}, ${UNKNOWN_PLACE})`,
-        kind: storeGroups.kind,
-        status: storeGroups.status,
-        withPortfolio: storeGroups.withPortfolio,
-        count: storeGroups.stores,
-      })
-      .from(storeGroups)
-      .leftJoin(departments, eq(departments.code, storeGroups.departmentCode))
-      .leftJoin(municipalities, eq(municipalities.code, storeGroups.cityCode)),
-    // Active stores on nobody's route: establishments_live_status_portfolio_idx holds their
-    // ids, each probed in establishment_sellers' key.
-    db
-      .select({ count: count() })
-      .from(establishments)
-      .where(
-        and(
-          liveActive,
-          sql`not exists (select 1 from ${establishmentSellers} where ${establishmentSellers.establishmentId} = ${outer(establishments, "id")})`,
-        ),
-      ),
-    db
-      .select({
-        id: portfolios.id,
-        name: portfolios.name,
-        status: portfolios.status,
-        items: sql<number>`(select count(*) from ${portfolioItems} where ${portfolioItems.portfolioId} = ${outer(portfolios, "id")})`,
-        establishments: sql<number>`(select count(*) from ${establishments} where ${establishments.portfolioId} = ${outer(portfolios, "id")} and ${establishments.deletedAt} is null)`,
-      })
-      .from(portfolios)
-      .where(isNull(portfolios.deletedAt))
-      .orderBy(portfolios.name, portfolios.id),
-    db
-      .with(carried, reach)
-      .select({
-        id: products.id,
-        sku: products.sku,
-        name: products.name,
-        establishments: reach.stores,
-      })
-      .from(reach)
-      .innerJoin(products, eq(products.id, reach.productId))
-      .where(isNull(products.deletedAt))
-      .orderBy(desc(reach.stores), products.id)
-      .limit(TOP),
-    db
-      .with(routeSizes)
-      .select({
-        id: users.id,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        email: users.email,
-        stores: routeSizes.stores,
-      })
-      .from(routeSizes)
-      .innerJoin(users, eq(users.id, routeSizes.sellerId))
-      .where(eq(users.role, "seller"))
-      .orderBy(desc(routeSizes.stores), users.id)
-      .limit(TOP),
-    db
-      .with(routeSizes)
-      .select({ stores: routeSizes.stores, sellers: count() })
-      .from(routeSizes)
-      .innerJoin(users, eq(users.id, routeSizes.sellerId))
-      .where(eq(users.role, "seller"))
-      .groupBy(sql`${routeSizes.stores}`),
-    createdPerDay(products, products.createdAt),
-    createdPerDay(establishments, establishments.createdAt),
-    createdPerDay(portfolios, portfolios.createdAt),
-    createdPerDay(users, users.createdAt),
-  ] as const;
-}
-
-const sum = (rows: readonly { count: number }[]) =>
-  rows.reduce((total, row) => total + row.count, 0);
-
-/** Rows grouped by `key`, their counts added up, largest first (ties by key). */
-function rollUp<R extends { count: number }, K extends keyof R>(rows: readonly R[], key: K) {
-  const totals = new Map<R[K], number>();
-  for (const row of rows) totals.set(row[key], (totals.get(row[key]) ?? 0) + row.count);
-  return [...totals]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
-}
-
-/** The overview as of `now` (which only decides the activity window), read in one batch. */
-export async function computeOverview(db: Database, now: Date): Promise<StatsOverview> {
-  const { dates, since } = activityWindow(now);
-  const [
-    userRows,
-    productRows,
-    storeRows,
-    [withoutSeller],
-    portfolioRows,
-    topProducts,
-    topSellers,
-    routeSizeRows,
-    ...createdRows
-  ] = await db.batch(overviewQueries(db, since));
-
-  const activeStores = storeRows.filter((row) => row.status === "active");
-  const activeEstablishments = sum(activeStores);
-  const withPortfolio = activeStores.reduce((total, row) => total + row.withPortfolio, 0);
-  const sellerCount = sum(userRows.filter((row) => row.role === "seller"));
-  const sellersWithStores = routeSizeRows.reduce((total, row) => total + row.sellers, 0);
-  const [productsCreated, storesCreated, portfoliosCreated, usersCreated] = createdRows.map(
-    (rows) => new Map(rows.map((row) => [row.date, row.count])),
-  ) as [Map<string, number>, Map<string, number>, Map<string, number>, Map<string, number>];
-
-  const byCity = new Map<string, StatsOverview["establishments"]["byCity"][number]>();
-  const byDepartment = new Map<string, StatsOverview["establishments"]["byDepartment"][number]>();
-  for (const row of storeRows) {
-    const city = `${row.cityCode}|${row.city}`;
-    const entry = byCity.get(city) ?? {
-      code: row.cityCode,
-      name: row.city,
-      departmentCode: row.departmentCode,
-      count: 0,
-    };
-    entry.count += row.count;
-    byCity.set(city, entry);
-    const department = `${row.departmentCode}|${row.department}`;
-    const place = byDepartment.get(department) ?? {
-      code: row.departmentCode,
-      name: row.department,
-      count: 0,
-    };
-    place.count += row.count;
-    byDepartment.set(department, place);
-  }
-  const largestFirst = <T extends { count: number; name: string }>(rows: Iterable<T>) =>
-    [...rows].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-
-  return {
-    generatedAt: now.toISOString(),
-    users: {
-      total: sum(userRows),
-      byRole: rollUp(userRows, "role").map(({ value: role }) => ({
-        role,
-        active: sum(userRows.filter((row) => row.role === role && row.status === "active")),
-        disabled: sum(userRows.filter((row) => row.role === role && row.status === "disabled")),
-      })),
-      byStatus: rollUp(userRows, "status").map(({ value: status, count }) => ({ status, count })),
-    },
-    products: {
-      total: sum(productRows),
-      byStatus: rollUp(productRows, "status").map(({ value: status, count }) => ({
-        status,
-        count,
-      })),
-      byCategory: rollUp(productRows, "category").map(({ value: category, count }) => ({
-        category,
-        count,
-      })),
-    },
-    establishments: {
-      total: sum(storeRows),
-      byDepartment: largestFirst(byDepartment.values()),
-      byCity: largestFirst(byCity.values()),
-      byKind: rollUp(storeRows, "kind").map(({ value: kind, count }) => ({ kind, count })),
-      byStatus: rollUp(storeRows, "status").map(({ value: status, count }) => ({ status, count })),
-    },
-    portfolios: portfolioRows,
-    coverage: {
-      activeEstablishments,
-      withPortfolio,
-      withoutPortfolio: activeEstablishments - withPortfolio,
-      portfolioShare:
-        activeEstablishments === 0
-          ? 0
-          : Math.round((withPortfolio / activeEstablishments) * 10_000) / 10_000,
-      withoutSeller: withoutSeller?.count ?? 0,
-    },
-    topProducts,
-    sellers: {
-      total: sellerCount,
-      withEstablishments: sellersWithStores,
-      top: topSellers.map((seller) => ({
-        id: seller.id,
-        name: `${seller.firstName} ${seller.lastName}`,
-        email: seller.email,
-        establishments: seller.stores,
-      })),
-      byRouteSize: ROUTE_SIZE_BUCKETS.map(([min, max]) => ({
-        min,
-        max,
-        sellers:
-          min === 0
-            ? sellerCount - sellersWithStores
-            : routeSizeRows
-                .filter((row) => row.stores >= min && (max === null || row.stores <= max))
-                .reduce((total, row) => total + row.sellers, 0),
-      })),
-    },
-    activity: {
-      timeZone: ACTIVITY_TIME_ZONE,
-      days: dates.map((date) => ({
-        date,
-        products: productsCreated.get(date) ?? 0,
-        establishments: storesCreated.get(date) ?? 0,
-        portfolios: portfoliosCreated.get(date) ?? 0,
-        users: usersCreated.get(date) ?? 0,
-      })),
-    },
-  };
-}
 
 export const OVERVIEW = "overview";
 /** The cron (wrangler.toml [triggers]) that refreshes the snapshot. */
 export const OVERVIEW_REFRESH_CRON = "*/10 * * * *";
+
+const DAY_MS = 86_400_000;
+
+/** The first and last Bogotá dates of the 30 days up to `now`, and the UTC instant they begin. */
+export function activityWindow(now: Date) {
+  const offsetMs = BOGOTA_OFFSET_HOURS * 3_600_000;
+  const today = Date.parse(new Date(now.getTime() + offsetMs).toISOString().slice(0, 10));
+  const first = today - (ACTIVITY_DAYS - 1) * DAY_MS;
+  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { first: date(first), last: date(today), since: new Date(first - offsetMs).toISOString() };
+}
+
+/**
+ * A JSON array of `fields` (json_object arguments) over the rows of `from`, in its order.
+ * A scalar subquery's value loses its JSON type, so json() marks it JSON again.
+ */
+const list = (fields: string, from: string) =>
+  `json((select json_group_array(json_object(${fields})) from (${from})))`;
+
+/** Rows of `from` counted by `column` (`tally`: how), largest first, ties by value. */
+const countsBy = (column: string, from: string, tally = "sum(n)") =>
+  list(
+    `'${column}', ${column}, 'count', n`,
+    `select ${column}, ${tally} n from ${from} group by ${column} order by n desc, ${column}`,
+  );
+
+const live = "deleted_at is null";
+const bogotaDate = `date(created_at, '${BOGOTA_OFFSET_HOURS} hours')`;
+
+/**
+ * The statement, as of `at`. Live stores are grouped once by place, kind and status (`g`,
+ * walking the partial index establishments_stats_idx), and every store figure is rolled
+ * up from those groups; a product's reach sums the active stores carrying each portfolio
+ * (`carried`, ~500 counts) over its items, before any product row is read.
+ */
+function overviewStatement(at: string) {
+  const { first, last, since } = activityWindow(new Date(at));
+  const created = (table: string) =>
+    sql`select '${sql.raw(table)}' kind, ${sql.raw(bogotaDate)} d from ${sql.raw(table)} where created_at >= ${since}`;
+  const routeSizes = ROUTE_SIZE_BUCKETS.map(
+    ([min, max]) =>
+      `json_object('min', ${min}, 'max', ${max ?? "null"}, 'sellers', (select count(*) from routes where n >= ${min}${max === null ? "" : ` and n <= ${max}`}))`,
+  ).join(", ");
+  const perDay = ["products", "establishments", "portfolios", "users"]
+    .map(
+      (kind) =>
+        `'${kind}', coalesce((select n from created where kind = '${kind}' and d = day), 0)`,
+    )
+    .join(", ");
+  // The members of the answer after generatedAt, as json_object() arguments.
+  const members = `
+  'users', json_object(
+    'total', (select count(*) from users),
+    'byRole', ${list(
+      "'role', role, 'active', active, 'disabled', disabled",
+      "select role, sum(status = 'active') active, sum(status = 'disabled') disabled from users group by role order by count(*) desc, role",
+    )},
+    'byStatus', ${countsBy("status", "users", "count(*)")}),
+  'products', json_object(
+    'total', (select count(*) from products where ${live}),
+    'byStatus', ${countsBy("status", `products where ${live}`, "count(*)")},
+    'byCategory', ${countsBy("category", `products where ${live}`, "count(*)")}),
+  'establishments', json_object(
+    'total', (select coalesce(sum(n), 0) from g),
+    'byDepartment', ${list(
+      "'code', code, 'name', name, 'count', n",
+      `select g.dc code, coalesce(d.name, '${UNKNOWN_PLACE}') name, sum(n) n from g left join departments d on d.code = g.dc group by g.dc order by n desc, name`,
+    )},
+    'byCity', ${list(
+      "'code', code, 'name', name, 'departmentCode', dc, 'count', n",
+      `select g.cc code, coalesce(m.name, '${UNKNOWN_PLACE}') name, g.dc, sum(n) n from g left join municipalities m on m.code = g.cc group by g.dc, g.cc order by n desc, name`,
+    )},
+    'byKind', ${countsBy("kind", "g")},
+    'byStatus', ${countsBy("status", "g")}),
+  'portfolios', ${list(
+    "'id', id, 'name', name, 'status', status, 'items', items, 'establishments', stores",
+    `select p.id, p.name, p.status,
+      (select count(*) from portfolio_items i where i.portfolio_id = p.id) items,
+      (select count(*) from establishments e where e.portfolio_id = p.id and e.${live}) stores
+    from portfolios p where p.${live} order by p.name, p.id`,
+  )},
+  'coverage', (select json_object(
+      'activeEstablishments', active,
+      'withPortfolio', carrying,
+      'withoutPortfolio', active - carrying,
+      'portfolioShare', iif(active = 0, 0, round(1.0 * carrying / active, 4)),
+      'withoutSeller', (select count(*) from establishments e where ${live} and status = 'active'
+        and not exists (select 1 from establishment_sellers s where s.establishment_id = e.id)))
+    from (select coalesce(sum(n), 0) active, coalesce(sum(p), 0) carrying from g where status = 'active')),
+  'topProducts', ${list(
+    "'id', id, 'sku', sku, 'name', name, 'establishments', n",
+    `select p.id, p.sku, p.name, reach.n from reach join products p on p.id = reach.product_id where p.${live} order by reach.n desc, p.id limit ${TOP}`,
+  )},
+  'sellers', json_object(
+    'total', (select count(*) from routes),
+    'withEstablishments', (select count(*) from routes where n > 0),
+    'top', ${list(
+      "'id', id, 'name', name, 'email', email, 'establishments', n",
+      `select * from routes where n > 0 order by n desc, id limit ${TOP}`,
+    )},
+    'byRouteSize', json_array(${routeSizes})),
+  'activity', json_object(
+    'timeZone', '${ACTIVITY_TIME_ZONE}',
+    'days', ${list(`'date', day, ${perDay}`, "select day from days")})`;
+
+  return sql`with recursive
+g as materialized (select department_code dc, city_code cc, kind, status, count(portfolio_id) p, count(*) n
+  from establishments where ${sql.raw(live)} group by 1, 2, 3, 4),
+carried as materialized (select portfolio_id, count(*) n from establishments
+  where ${sql.raw(live)} and status = 'active' and portfolio_id is not null group by portfolio_id),
+reach as materialized (select i.product_id, sum(carried.n) n from carried
+  join portfolio_items i on i.portfolio_id = carried.portfolio_id group by i.product_id),
+routes as materialized (select u.id, u.first_name || ' ' || u.last_name name, u.email, count(e.id) n
+  from users u left join establishment_sellers s on s.seller_id = u.id
+  left join establishments e on e.id = s.establishment_id and e.${sql.raw(live)}
+  where u.role = 'seller' group by u.id),
+days(day) as (select ${first} union all select date(day, '+1 day') from days where day < ${last}),
+created as materialized (select kind, d, count(*) n from (
+  ${created("products")} union all ${created("establishments")} union all
+  ${created("portfolios")} union all ${created("users")}) group by kind, d)
+insert into ${statsSnapshots} (name, generated_at, body)
+select ${OVERVIEW}, ${at}, json_object('generatedAt', ${at}, ${sql.raw(members)}) where true
+on conflict (name) do update set generated_at = excluded.generated_at, body = excluded.body
+  where excluded.generated_at > stats_snapshots.generated_at
+returning body`;
+}
 
 /** The latest overview snapshot, as stored (JSON text), if any. */
 export async function latestOverview(db: Database) {
@@ -418,18 +171,10 @@ export async function latestOverview(db: Database) {
 
 /**
  * Computes the overview as of `now` and stores it, unless a newer snapshot landed in the
- * meantime (two refreshes racing: the later figures win). Returns the stored JSON text.
+ * meantime (two refreshes racing: the later figures win, and this returns them).
  */
 export async function refreshOverview(db: Database, now: Date) {
-  const overview = await computeOverview(db, now);
-  const body = JSON.stringify(overview);
-  await db
-    .insert(statsSnapshots)
-    .values({ name: OVERVIEW, generatedAt: overview.generatedAt, body })
-    .onConflictDoUpdate({
-      target: statsSnapshots.name,
-      set: { generatedAt: overview.generatedAt, body },
-      setWhere: sql`excluded.generated_at > ${statsSnapshots.generatedAt}`,
-    });
-  return { generatedAt: overview.generatedAt, body };
+  const generatedAt = now.toISOString();
+  const [stored] = await db.all<{ body: string }>(overviewStatement(generatedAt));
+  return stored ? { generatedAt, body: stored.body } : (await latestOverview(db))!;
 }
