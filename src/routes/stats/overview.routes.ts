@@ -9,9 +9,7 @@ const ROLES = ["admin", "analyst"] as const;
 
 const cacheControlHeader = {
   "Cache-Control": {
-    description:
-      "`private, no-cache`: a browser may keep it, never a shared cache, and revalidates it " +
-      "with If-None-Match (304) before each use.",
+    description: "`private, no-cache`: revalidate with If-None-Match (304)",
     schema: { type: "string" as const },
   },
 };
@@ -21,12 +19,10 @@ export const overview = protectedRoute(ROLES, {
   path: "/stats/overview",
   operationId: "getStatsOverview",
   tags,
-  summary: "The management overview: users, catalogue, establishments, coverage, activity",
+  summary: "The management overview",
   description:
-    "Served from the latest snapshot (`generatedAt`), which the Worker's cron refreshes every " +
-    "10 minutes: one D1 round trip reading one row, whatever the size of the data. A snapshot " +
-    "older than 30 minutes (or none yet) is recomputed first. Days of `activity` are Bogotá " +
-    "days (UTC−5). For full lists use the CSV exports.",
+    "The latest snapshot (refreshed every 10 minutes; recomputed first when none is younger " +
+    "than 30): one D1 read of one row. Full lists: the CSV exports.",
   request: { headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
@@ -43,9 +39,7 @@ export const refreshOverview = protectedRoute(ROLES, {
   operationId: "refreshStatsOverview",
   tags,
   summary: "Recompute the overview now",
-  description:
-    "Computes the figures from the live tables (one batch of selects: at the national scale " +
-    "about a second of D1 time) and stores them as the new snapshot. No body.",
+  description: "Computes the figures (seconds of D1 time at national scale) and stores them.",
   responses: {
     [Status.OK]: {
       description: "The new overview",

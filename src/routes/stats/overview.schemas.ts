@@ -17,67 +17,50 @@ const counted = <K extends string, V extends z.ZodType>(key: K, value: V) =>
 const code = z.string().nullable().openapi({ description: "DIVIPOLA code" });
 const named = { id: z.string(), name: z.string() };
 
-const day = (date: string, stores: number) => ({
-  date,
-  products: 0,
-  establishments: stores,
-  portfolios: 0,
-  users: 0,
-});
+const counts = (key: string, value: string, count: number) => [{ [key]: value, count }];
 const example = {
   generatedAt: "2026-11-27T15:10:00.000Z",
   users: {
-    total: 4,
-    byRole: [
-      { role: "seller", active: 2, disabled: 1 },
-      { role: "admin", active: 1, disabled: 0 },
-    ],
-    byStatus: [
-      { status: "active", count: 3 },
-      { status: "disabled", count: 1 },
-    ],
+    total: 3,
+    byRole: [{ role: "seller", active: 2, disabled: 1 }],
+    byStatus: [...counts("status", "active", 2), ...counts("status", "disabled", 1)],
   },
   products: {
     total: 1,
-    byStatus: [{ status: "active", count: 1 }],
-    byCategory: [{ category: "bebidas", count: 1 }],
+    byStatus: counts("status", "active", 1),
+    byCategory: counts("category", "bebidas", 1),
   },
   establishments: {
-    total: 40,
-    byDepartment: [{ code: "05", name: "Antioquia", count: 40 }],
-    byCity: [{ code: "05001", name: "Medellín", departmentCode: "05", count: 40 }],
-    byKind: [{ kind: "tienda", count: 40 }],
-    byStatus: [{ status: "active", count: 40 }],
+    total: 4,
+    byDepartment: [{ code: "05", name: "Antioquia", count: 4 }],
+    byCity: [{ code: "05001", name: "Medellín", departmentCode: "05", count: 4 }],
+    byKind: counts("kind", "tienda", 4),
+    byStatus: counts("status", "active", 4),
   },
-  portfolios: [
-    { id: "0193b6e2-7c1a-7d3e", name: "Tiendas", status: "active", items: 1, establishments: 39 },
-  ],
+  portfolios: [],
   coverage: {
-    activeEstablishments: 40,
-    withPortfolio: 39,
-    withoutPortfolio: 1,
-    portfolioShare: 0.975,
+    activeEstablishments: 4,
+    withPortfolio: 0,
+    withoutPortfolio: 4,
+    portfolioShare: 0,
     withoutSeller: 0,
   },
-  topProducts: [
-    { id: "0193b6e2-7c1a-7d3f", sku: "BEB-COLA-350", name: "Gaseosa", establishments: 39 },
-  ],
+  topProducts: [],
   sellers: {
     total: 3,
     withEstablishments: 2,
-    top: [
-      { id: "0193b6e2-7c1a-7d40", name: "Ana Gómez", email: "ana@example.co", establishments: 20 },
-    ],
-    byRouteSize: [
-      { min: 0, max: 0, sellers: 1 },
-      { min: 11, max: 25, sellers: 2 },
-    ],
+    top: [],
+    byRouteSize: [{ min: 1, max: 10, sellers: 2 }],
   },
   activity: {
     timeZone: ACTIVITY_TIME_ZONE,
-    days: Array.from({ length: ACTIVITY_DAYS }, (_, i) =>
-      day(new Date(Date.UTC(2026, 9, 29 + i)).toISOString().slice(0, 10), i === 29 ? 40 : 0),
-    ),
+    days: Array.from({ length: ACTIVITY_DAYS }, (_, i) => ({
+      date: `2026-11-${String(i + 1).padStart(2, "0")}`,
+      products: 0,
+      establishments: 0,
+      portfolios: 0,
+      users: 0,
+    })),
   },
 };
 
@@ -142,12 +125,5 @@ export const StatsOverviewSchema = z
   })
   .openapi("StatsOverview", {
     example,
-    description:
-      "Users by role and status; live products by status and category; live establishments " +
-      "by department, municipality, kind and status (largest first); every live portfolio " +
-      "with its items and the live stores carrying it; coverage of active stores (share " +
-      `with a portfolio, 4 decimals; without a seller); the ${TOP} products and sellers ` +
-      "reaching the most active / live stores (ties by id) and sellers by route size " +
-      "(0, 1–10, 11–25, 26–50, 51–100, 101+); rows created per Bogotá day over the last " +
-      `${ACTIVITY_DAYS} days, oldest first (deleted ones included).`,
+    description: `Live rows only, largest group first; top ${TOP}; Bogotá days (docs/operations.md).`,
   });
