@@ -11,10 +11,8 @@ export default {
   // [triggers] crons in wrangler.toml.
   scheduled: async (controller, env, _ctx) => {
     if (controller.cron === OVERVIEW_REFRESH_CRON) {
-      // The analytics snapshot GET /stats/overview serves (docs/operations.md). Its reads
-      // (seconds of D1 time at national scale) may run on a read replica, off the primary.
-      const replica = createDatabase(env.DB.withSession("first-unconstrained"));
-      const { generatedAt } = await refreshOverview(replica, now());
+      // The analytics snapshot GET /stats/overview serves (docs/operations.md).
+      const { generatedAt } = await refreshOverview(createDatabase(env.DB), now());
       console.log(JSON.stringify({ level: "info", message: "stats refreshed", generatedAt }));
       return;
     }
