@@ -191,3 +191,37 @@ describe("GET /stats/overview reads its snapshot by key", () => {
     expect(plan).not.toMatch(/\bSCAN\b/);
   });
 });
+
+/**
+ * The snapshot's computation reads whole tables by design, but through the indexes made
+ * for it (migration 0005): live stores grouped in index order, active stores' portfolios
+ * from a covering index, each table's creations in the window by its created_at index.
+ */
+describe("the overview's computation walks the indexes made for it", () => {
+  it("groups live stores along establishments_stats_idx and counts creations by created_at", async () => {
+    const statements: string[] = [];
+    const recording = { ...env, DB: recordingDb(statements) } as unknown as Env;
+    const response = await app.request(
+      "/api/v1/stats/overview/refresh",
+      { method: "POST", headers },
+      recording,
+    );
+    expect(response.status).toBe(200);
+    const [refresh] = statements.filter((q) => /stats_overview/.test(q));
+    const plan = (await planOf(refresh!)).join(" | ");
+    expect(plan).toMatch(/SCAN establishments USING COVERING INDEX establishments_stats_idx/);
+    expect(plan).toMatch(
+      /SEARCH establishments USING COVERING INDEX establishments_live_status_portfolio_idx \(status=\? AND portfolio_id>\?\)/,
+    );
+    expect(plan).toMatch(
+      /SEARCH e USING COVERING INDEX establishments_live_status_portfolio_idx \(status=\?\)/,
+    );
+    for (const table of ["products", "establishments", "portfolios", "users"]) {
+      expect(plan).toMatch(
+        new RegExp(
+          `SEARCH ${table} USING COVERING INDEX ${table}_created_at_id_idx \\(created_at>\\?\\)`,
+        ),
+      );
+    }
+  });
+});
