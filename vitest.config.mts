@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildDashboard } from "./scripts/build-dashboard.mjs";
 import { buildOpenApiDocument } from "./scripts/build-openapi";
 import { copyDocsAssets } from "./scripts/copy-docs-assets.mjs";
 import { generateHmacKey, generateSigningKey } from "./scripts/keys.mjs";
@@ -7,10 +8,9 @@ import { generateHmacKey, generateSigningKey } from "./scripts/keys.mjs";
 export default defineConfig(async () => {
   // The test database is built by the same migrations as production.
   const migrations = await readD1Migrations("./migrations");
-  // wrangler's [build] step does not run under vitest: copy the docs UI bundle and write
-  // the OpenAPI document here.
-  await copyDocsAssets();
-  await buildOpenApiDocument();
+  // wrangler's [build] step does not run under vitest: copy the docs UI bundle, write the
+  // OpenAPI document and build the dashboard here.
+  await Promise.all([copyDocsAssets(), buildOpenApiDocument(), buildDashboard()]);
   // Tests sign with their own key, made fresh for each run.
   const { privateJwk } = await generateSigningKey();
 

@@ -8,8 +8,9 @@
 //   until a DevTools window attaches, so under sustained load its memory only grows, and
 //   here it also reset connections to the Worker (503 "Your worker restarted mid-request");
 // - the `[build]` watcher, whose first run rebuilds and reloads the Worker after start-up.
-//   The build itself (the docs UI assets) runs once here instead.
+//   The build itself (the docs UI assets, the dashboard) runs once here instead.
 import { unstable_startWorker } from "wrangler";
+import { buildDashboard } from "../scripts/build-dashboard.mjs";
 import { copyDocsAssets } from "../scripts/copy-docs-assets.mjs";
 
 const option = (name, fallback) => {
@@ -19,7 +20,7 @@ const option = (name, fallback) => {
   return fallback;
 };
 
-await copyDocsAssets();
+await Promise.all([copyDocsAssets(), buildDashboard()]);
 const worker = await unstable_startWorker({
   config: option("-c", "wrangler.toml"),
   build: { custom: { command: "" } },

@@ -16,6 +16,7 @@ import { healthRouter } from "./routes/health/health.index";
 import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
 import { productsRouter } from "./routes/products/products.index";
 import { exportRouter } from "./routes/stats/export.index";
+import { statsOverviewRouter } from "./routes/stats/overview.index";
 import { usersRouter } from "./routes/users/users.index";
 import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
@@ -82,6 +83,7 @@ export function createApp() {
   app.route(API_BASE, portfoliosRouter);
   app.route(API_BASE, auditEventsRouter);
   app.route(API_BASE, exportRouter);
+  app.route(API_BASE, statsOverviewRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -1,12 +1,21 @@
 import { createApp } from "./app";
+import { createDatabase } from "./db/client";
 import { dailyHousekeeping } from "./db/maintenance";
+import { OVERVIEW_REFRESH_CRON, refreshOverview } from "./db/stats";
+import { now } from "./lib/clock";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // [triggers] crons in wrangler.toml: daily housekeeping.
-  scheduled: async (_controller, env, _ctx) => {
+  // [triggers] crons in wrangler.toml.
+  scheduled: async (controller, env, _ctx) => {
+    if (controller.cron === OVERVIEW_REFRESH_CRON) {
+      // The analytics snapshot GET /stats/overview serves (docs/operations.md).
+      const { generatedAt } = await refreshOverview(createDatabase(env.DB), now());
+      console.log(JSON.stringify({ level: "info", message: "stats refreshed", generatedAt }));
+      return;
+    }
     const purged = await dailyHousekeeping(env.DB);
     console.log(JSON.stringify({ level: "info", message: "scheduled", purged }));
   },

@@ -204,6 +204,23 @@ describe("support's reads walk indexes", () => {
 });
 
 /**
+ * The overview's figures aggregate whole tables (src/db/stats.ts): that is the snapshot's
+ * job, every 10 minutes. What a request runs is one lookup of the snapshot by its key.
+ */
+describe("GET /stats/overview reads its snapshot by key", () => {
+  it("searches stats_snapshots by its primary key, and scans nothing", async () => {
+    await app.request("/api/v1/stats/overview/refresh", { method: "POST", headers }, env);
+    const { response, statements } = await statementsOf("/api/v1/stats/overview", headers);
+    expect(response.status).toBe(200);
+    const reads = statements.filter((q) => /stats_snapshots/.test(q));
+    expect(reads).toHaveLength(1);
+    const plan = (await planOf(reads[0]!)).join(" | ");
+    expect(plan).toMatch(/SEARCH stats_snapshots USING INDEX sqlite_autoindex_stats_snapshots_1/);
+    expect(plan).not.toMatch(/\bSCAN\b/);
+  });
+});
+
+/**
  * A CSV export walks every page of its entity in a fixed keyset order (src/routes/stats/
  * export.entities.ts): each page must seek into an index as a list page does, or a large
  * export would cost more per page the further it gets. Known exception, shared with the
@@ -247,4 +264,38 @@ describe("exports walk an index in their keyset order", () => {
       }
     });
   }
+});
+
+/**
+ * The snapshot's computation reads whole tables by design, but through the indexes made
+ * for it (migration 0005): live stores grouped in index order, active stores' portfolios
+ * from a covering index, each table's creations in the window by its created_at index.
+ */
+describe("the overview's computation walks the indexes made for it", () => {
+  it("groups live stores along establishments_stats_idx and counts creations by created_at", async () => {
+    const statements: string[] = [];
+    const recording = { ...env, DB: recordingDb(statements) } as unknown as Env;
+    const response = await app.request(
+      "/api/v1/stats/overview/refresh",
+      { method: "POST", headers },
+      recording,
+    );
+    expect(response.status).toBe(200);
+    const [refresh] = statements.filter((q) => /stats_overview/.test(q));
+    const plan = (await planOf(refresh!)).join(" | ");
+    expect(plan).toMatch(/SCAN establishments USING COVERING INDEX establishments_stats_idx/);
+    expect(plan).toMatch(
+      /SEARCH establishments USING COVERING INDEX establishments_live_status_portfolio_idx \(status=\? AND portfolio_id>\?\)/,
+    );
+    expect(plan).toMatch(
+      /SEARCH e USING COVERING INDEX establishments_live_status_portfolio_idx \(status=\?\)/,
+    );
+    for (const table of ["products", "establishments", "portfolios", "users"]) {
+      expect(plan).toMatch(
+        new RegExp(
+          `SEARCH ${table} USING COVERING INDEX ${table}_created_at_id_idx \\(created_at>\\?\\)`,
+        ),
+      );
+    }
+  });
 });

@@ -33,7 +33,11 @@ export const tags = [
     name: "Portfolios",
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
-  { name: "Stats", description: "Figures and CSV exports for analysis." },
+  {
+    name: "Stats",
+    description:
+      "Figures and CSV exports for managers and analysts (the /dashboard page reads them).",
+  },
 ] as const;
 
 /**

@@ -45,6 +45,8 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/stats/export/portfolio-items": ["admin", "analyst"],
   "GET /api/v1/stats/export/users": ["admin", "analyst"],
   "GET /api/v1/stats/export/audit-events": ["admin", "analyst"],
+  "GET /api/v1/stats/overview": ["admin", "analyst"],
+  "POST /api/v1/stats/overview/refresh": ["admin", "analyst"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;

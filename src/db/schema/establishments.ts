@@ -74,6 +74,16 @@ export const establishments = sqliteTable(
     index("establishments_name_id_idx").on(t.name, t.id),
     index("establishments_created_at_id_idx").on(t.createdAt, t.id),
     index("establishments_updated_at_id_idx").on(t.updatedAt, t.id),
+    // The analytics snapshot (src/db/stats.ts): live stores grouped by place, kind and
+    // status, walked in index order; and the active ones' portfolios and ids. deleted_at
+    // (always null here) is in them too: SQLite reads a partial index as covering only
+    // when it holds the columns of its own WHERE.
+    index("establishments_stats_idx")
+      .on(t.departmentCode, t.cityCode, t.kind, t.status, t.portfolioId, t.deletedAt)
+      .where(sql`${t.deletedAt} is null`),
+    index("establishments_live_status_portfolio_idx")
+      .on(t.status, t.portfolioId, t.id, t.deletedAt)
+      .where(sql`${t.deletedAt} is null`),
     check("establishments_kind_check", sql`${t.kind} in (${sqlList(establishmentKinds)})`),
     check("establishments_status_check", sql`${t.status} in (${sqlList(establishmentStatuses)})`),
     check(

@@ -4,4 +4,5 @@ export * from "./places";
 export * from "./portfolios";
 export * from "./products";
 export * from "./sessions";
+export * from "./stats";
 export * from "./users";

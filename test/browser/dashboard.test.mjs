@@ -1,0 +1,282 @@
+// Browser test: `npm run dev` serves /dashboard, where an admin signs in and sees the
+// figures of GET /api/v1/stats/overview — the same numbers, on a desktop and on a phone —
+// with no request leaving localhost and no CSP violation; a seller is told it is not for
+// them. Screenshots go to test-results/ (git-ignored). Needs Debian's chromium.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { startDevServer } from "../e2e/dev-server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const OUTPUT = "test-results";
+
+// Fresh users per run: the local database is shared with earlier runs.
+const tag = randomUUID().slice(0, 8);
+const adminEmail = `dashboard-admin-${tag}@example.co`;
+const sellerEmail = `dashboard-seller-${tag}@example.co`;
+const password = "una frase de prueba para el tablero";
+
+let dev;
+let origin;
+let browser;
+/** The overview the API gives once the test's data is in. */
+let expected;
+
+const createUser = (email, role) =>
+  execFileSync(
+    "npx",
+    ["tsx", "scripts/user-create.ts", "--email", email, "--role", role, "--password-stdin"],
+    { input: password, stdio: "pipe" },
+  );
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${origin}/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined && { "Content-Type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+before(async () => {
+  createUser(adminEmail, "admin");
+  createUser(sellerEmail, "seller");
+  dev = await startDevServer();
+  origin = dev.origin;
+
+  // Data through the API: two products, a portfolio, three stores in two departments.
+  const login = await fetch(`${origin}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: adminEmail, password }),
+  });
+  const { accessToken } = await login.json();
+  const product = (n) =>
+    api(accessToken, "POST", "/products", {
+      sku: `DASH-${tag}-${n}`.toUpperCase(),
+      name: `Producto tablero ${n}`,
+      category: "tablero",
+      unit: "unit",
+      price: 1000 * n,
+    });
+  const [p1, p2] = [await product(1), await product(2)];
+  const portfolio = await api(accessToken, "POST", "/portfolios", {
+    name: `Portafolio tablero ${tag}`,
+    items: [{ productId: p1.id }, { productId: p2.id }],
+  });
+  for (const [city, department, portfolioId] of [
+    ["Medellín", "Antioquia", portfolio.id],
+    ["Bello", "Antioquia", portfolio.id],
+    ["Cali", "Valle del Cauca", undefined],
+  ]) {
+    await api(accessToken, "POST", "/establishments", {
+      name: `Tienda tablero ${tag} ${city}`,
+      kind: "tienda",
+      address: "Calle 1 # 2-3",
+      city,
+      department,
+      ...(portfolioId && { portfolioId }),
+    });
+  }
+  expected = await api(accessToken, "POST", "/stats/overview/refresh");
+
+  mkdirSync(OUTPUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  dev?.stop();
+});
+
+/** A page that records every request URL, console error, page error and CSP violation. */
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  await page.exposeFunction("reportCspViolation", (violation) =>
+    problems.push(`CSP: ${violation}`),
+  );
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (event) =>
+      window.reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+    ),
+  );
+  return { page, requests, problems };
+}
+
+const foreign = (requests) =>
+  requests.filter(
+    (url) =>
+      !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !/^(data|blob):/.test(url),
+  );
+
+async function signIn(page, email) {
+  await page.goto(`${origin}/dashboard`);
+  assert.equal(new URL(page.url()).pathname, "/dashboard/");
+  await page.getByLabel("Correo").fill(email);
+  await page.getByLabel("Contraseña").fill(password);
+  await page.getByRole("button", { name: "Iniciar sesión" }).click();
+}
+
+/** Each row of a dashboard table as its cells: numbers by their raw value, text as shown. */
+const rowsOf = (page, name) =>
+  page
+    .locator(`table[data-table="${name}"] tbody tr`)
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        [...row.cells].map((cell) =>
+          cell.dataset.value === undefined ? cell.textContent : Number(cell.dataset.value),
+        ),
+      ),
+    );
+
+/** Every figure and table of the page is the API's. */
+async function assertSameFigures(page) {
+  await page.locator('[data-figure="coverage.activeEstablishments"]').waitFor();
+  assert.equal(
+    await page.locator("#generated-at").getAttribute("datetime"),
+    expected.generatedAt,
+    "the page shows the same snapshot",
+  );
+  for (const [name, value] of Object.entries(expected.coverage)) {
+    if (name === "withPortfolio") continue;
+    const shown = page.locator(`[data-figure="coverage.${name}"]`);
+    assert.equal(Number(await shown.getAttribute("data-value")), value, `coverage.${name}`);
+  }
+  const { establishments, users, products, activity, topProducts, sellers } = expected;
+  assert.deepEqual(
+    await rowsOf(page, "establishments-by-department"),
+    establishments.byDepartment.map((d) => [d.name, d.code ?? "—", d.count]),
+  );
+  assert.equal(
+    await page.locator("#departments svg rect.bar").count(),
+    establishments.byDepartment.length,
+    "one bar per department",
+  );
+  assert.deepEqual(
+    await rowsOf(page, "top-products"),
+    topProducts.map((p) => [p.name, p.sku, p.establishments]),
+  );
+  assert.deepEqual(
+    await rowsOf(page, "activity"),
+    activity.days.map((d) => [d.date, d.products, d.establishments, d.portfolios, d.users]),
+  );
+  assert.deepEqual(
+    await rowsOf(page, "users-by-role"),
+    users.byRole.map((r) => [r.role, r.active, r.disabled]),
+  );
+  assert.deepEqual(
+    await rowsOf(page, "products-by-category"),
+    products.byCategory.map((c) => [c.category, c.count]),
+  );
+  assert.deepEqual(
+    await rowsOf(page, "establishments-by-kind"),
+    establishments.byKind.map((k) => [k.kind, k.count]),
+  );
+  assert.deepEqual(
+    (await rowsOf(page, "sellers-by-route-size")).map((row) => row[1]),
+    sellers.byRouteSize.map((b) => b.sellers),
+  );
+}
+
+test("an admin signs in on /dashboard and sees the API's figures, with no inline script", async () => {
+  const response = await fetch(`${origin}/dashboard/`);
+  const csp = response.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /script-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  const html = await response.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "inline <script>");
+  assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, "inline style or event handler");
+
+  const { page, requests, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, adminEmail);
+  await assertSameFigures(page);
+  // The seeded stores show: Antioquia has at least the two made here.
+  const antioquia = expected.establishments.byDepartment.find((d) => d.code === "05");
+  assert.ok(antioquia && antioquia.count >= 2);
+  await page.screenshot({ path: `${OUTPUT}/dashboard-desktop.png`, fullPage: true });
+  assert.deepEqual(
+    await page.evaluate(() => [localStorage.length, document.cookie]),
+    [0, ""],
+    "tokens only in this tab's sessionStorage",
+  );
+
+  // A CSV download asks the export with the token (the endpoint may not be there yet: 404).
+  const isExport = (r) => new URL(r.url()).pathname === "/api/v1/stats/export/users";
+  const [exportRequest, exportResponse] = await Promise.all([
+    page.waitForRequest(isExport),
+    page.waitForResponse(isExport),
+    page.locator('#users button[data-export="users"]').click(),
+  ]);
+  assert.match((await exportRequest.allHeaders()).authorization ?? "", /^Bearer /);
+  if (exportResponse.status() !== 200)
+    await page.getByRole("status").filter({ hasText: "No se pudo descargar users.csv" }).waitFor();
+
+  assert.deepEqual(foreign(requests), [], "requests left localhost");
+  const unexpected = problems.filter(
+    (text) => !/Failed to load resource: .* status of 404/.test(text),
+  );
+  assert.deepEqual(unexpected, [], "console errors or CSP violations");
+});
+
+test("on a phone the tiles stack in one column, with the same figures", async () => {
+  const { page, problems } = await newPage({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await signIn(page, adminEmail);
+  await assertSameFigures(page);
+  const boxes = await page.locator(".tile").evaluateAll((tiles) =>
+    tiles.map((tile) => {
+      const { x, width } = tile.getBoundingClientRect();
+      return { x: Math.round(x), width: Math.round(width) };
+    }),
+  );
+  assert.ok(boxes.length >= 8);
+  assert.equal(new Set(boxes.map((box) => box.x)).size, 1, "one column");
+  for (const box of boxes) assert.ok(box.width <= 390, `tile ${box.width}px wide`);
+  assert.ok(
+    await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    "no sideways scrolling",
+  );
+  await page.screenshot({ path: `${OUTPUT}/dashboard-phone.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test("a seller who signs in is told the dashboard is for admins and analysts", async () => {
+  const { page } = await newPage();
+  await signIn(page, sellerEmail);
+  await page
+    .getByRole("status")
+    .filter({ hasText: "solo para administradores y analistas" })
+    .waitFor();
+  assert.equal(await page.locator("#board").isVisible(), false);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, "no token kept");
+});
