@@ -8,7 +8,9 @@
 //   until a DevTools window attaches, so under sustained load its memory only grows, and
 //   here it also reset connections to the Worker (503 "Your worker restarted mid-request");
 // - the `[build]` watcher, whose first run rebuilds and reloads the Worker after start-up.
-//   The build itself (the docs UI assets, the dashboard) runs once here instead.
+//   The build itself (the docs UI assets, the dashboard, the OpenAPI document) runs once
+//   here instead.
+import { execFileSync } from "node:child_process";
 import { unstable_startWorker } from "wrangler";
 import { buildDashboard } from "../scripts/build-dashboard.mjs";
 import { copyDocsAssets } from "../scripts/copy-docs-assets.mjs";
@@ -21,6 +23,7 @@ const option = (name, fallback) => {
 };
 
 await Promise.all([copyDocsAssets(), buildDashboard()]);
+execFileSync("npx", ["tsx", "scripts/build-openapi.ts"], { stdio: "inherit" });
 const worker = await unstable_startWorker({
   config: option("-c", "wrangler.toml"),
   build: { custom: { command: "" } },
