@@ -120,6 +120,9 @@ async function newPage(options = {}) {
     if (message.type() === "error") problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
+  page.on("response", (response) => {
+    if (response.status() === 404) problems.push(`404: ${new URL(response.url()).pathname}`);
+  });
   await page.exposeFunction("reportCspViolation", (violation) =>
     problems.push(`CSP: ${violation}`),
   );
