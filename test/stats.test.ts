@@ -267,6 +267,18 @@ describe("GET /api/v1/stats/overview", () => {
     );
   });
 
+  it("a second refresh within a minute gets the snapshot just made, not another computation", async () => {
+    const refresh = async (at: string) => {
+      clock = new Date(at);
+      const response = await api.post("/stats/overview/refresh", undefined);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { generatedAt: string }).generatedAt;
+    };
+    expect(await refresh("2026-03-15T13:00:00.000Z")).toBe("2026-03-15T13:00:00.000Z");
+    expect(await refresh("2026-03-15T13:00:59.999Z")).toBe("2026-03-15T13:00:00.000Z");
+    expect(await refresh("2026-03-15T13:01:00.000Z")).toBe("2026-03-15T13:01:00.000Z");
+  });
+
   it("is for admins and analysts: seller and support get 403", async () => {
     expect((await client(analyst.headers).get("/stats/overview")).status).toBe(200);
     for (const { headers } of [seller, support]) {

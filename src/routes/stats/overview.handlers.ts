@@ -27,8 +27,19 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   return send(c, fresh ? latest.body : (await storeOverview(c.var.db, at)).body);
 };
 
+/**
+ * A refresh asked for within a minute of the last snapshot gets that snapshot: at national
+ * scale a computation holds D1's primary for seconds, and a button pressed repeatedly must
+ * not queue them.
+ */
+const MIN_REFRESH_INTERVAL_MS = 60_000;
+
 export const refreshOverview: AppRouteHandler<typeof routes.refreshOverview> = async (c) => {
-  const { body } = await storeOverview(c.var.primaryDb, now());
+  const at = now();
+  const latest = await latestOverview(c.var.primaryDb);
+  const recent =
+    latest !== undefined && at.getTime() - Date.parse(latest.generatedAt) < MIN_REFRESH_INTERVAL_MS;
+  const { body } = recent ? latest : await storeOverview(c.var.primaryDb, at);
   c.header("ETag", await weakEtagOf(body));
   c.header("Content-Type", "application/json");
   return c.body(body, Status.OK);
