@@ -273,6 +273,10 @@ describe("exports walk an index in their keyset order", () => {
  */
 describe("the overview's computation walks the indexes made for it", () => {
   it("groups live stores along establishments_stats_idx and counts creations by created_at", async () => {
+    // An old snapshot, so the refresh computes (within a minute it serves the last one).
+    await env.DB.prepare(
+      "update stats_snapshots set generated_at = '2000-01-01T00:00:00.000Z'",
+    ).run();
     const statements: string[] = [];
     const recording = { ...env, DB: recordingDb(statements) } as unknown as Env;
     const response = await app.request(
