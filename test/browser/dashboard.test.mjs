@@ -8,10 +8,9 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 import { startDevServer } from "../e2e/dev-server.mjs";
+import { foreignRequests, launchChromium, recordingPage } from "./chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUTPUT = "test-results";
 
 // Fresh users per run: the local database is shared with earlier runs.
@@ -99,55 +98,13 @@ before(async () => {
   assert.ok(Date.parse(expected.generatedAt) >= seededFrom, "the figures include this run's rows");
 
   mkdirSync(OUTPUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   dev?.stop();
 });
-
-/** A page that records every request URL, console error, page error and CSP violation. */
-async function newPage(options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const requests = [];
-  const problems = [];
-  page.on("request", (request) => requests.push(request.url()));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  page.on("response", (response) => {
-    if (response.status() === 404) problems.push(`404: ${new URL(response.url()).pathname}`);
-  });
-  await page.exposeFunction("reportCspViolation", (violation) =>
-    problems.push(`CSP: ${violation}`),
-  );
-  await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (event) =>
-      window.reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
-    ),
-  );
-  return { page, requests, problems };
-}
-
-const foreign = (requests) =>
-  requests.filter(
-    (url) =>
-      !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !/^(data|blob):/.test(url),
-  );
 
 async function signIn(page, email) {
   await page.goto(`${origin}/dashboard`);
@@ -227,7 +184,9 @@ test("an admin signs in on /dashboard and sees the API's figures, with no inline
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "inline <script>");
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, "inline style or event handler");
 
-  const { page, requests, problems } = await newPage({ viewport: { width: 1280, height: 900 } });
+  const { page, requests, problems } = await recordingPage(browser, {
+    viewport: { width: 1280, height: 900 },
+  });
   await signIn(page, adminEmail);
   await assertSameFigures(page);
   // The seeded stores show: Antioquia has at least the two made here.
@@ -257,12 +216,12 @@ test("an admin signs in on /dashboard and sees the API's figures, with no inline
   assert.ok(saved.includes(adminEmail), "the signed-in admin is in the users file");
   await page.getByRole("status").filter({ hasText: "users.csv descargado" }).waitFor();
 
-  assert.deepEqual(foreign(requests), [], "requests left localhost");
+  assert.deepEqual(foreignRequests(requests), [], "requests left localhost");
   assert.deepEqual(problems, [], "console errors or CSP violations");
 });
 
 test("on a phone the tiles stack in one column, with the same figures", async () => {
-  const { page, problems } = await newPage({
+  const { page, problems } = await recordingPage(browser, {
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
@@ -287,7 +246,7 @@ test("on a phone the tiles stack in one column, with the same figures", async ()
 });
 
 test("a seller who signs in is told the dashboard is for admins and analysts", async () => {
-  const { page } = await newPage();
+  const { page } = await recordingPage(browser);
   await signIn(page, sellerEmail);
   await page
     .getByRole("status")

@@ -5,10 +5,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 import { startDevServer } from "../e2e/dev-server.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { foreignRequests, launchChromium, recordingPage } from "./chromium.mjs";
 
 // A fresh user per run, so earlier runs' failed attempts never count against this one.
 const email = `docs-${randomUUID().slice(0, 8)}@example.co`;
@@ -26,18 +24,7 @@ before(async () => {
   );
   dev = await startDevServer();
   origin = dev.origin;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -45,36 +32,8 @@ after(async () => {
   dev?.stop();
 });
 
-/** A page that records every request URL, console error, page error and CSP violation. */
-async function newPage() {
-  const page = await browser.newPage();
-  const requests = [];
-  const problems = [];
-  page.on("request", (request) => requests.push(request.url()));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  await page.exposeFunction("reportCspViolation", (violation) =>
-    problems.push(`CSP: ${violation}`),
-  );
-  await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (event) =>
-      window.reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
-    ),
-  );
-  return { page, requests, problems };
-}
-
-function foreignRequests(requests) {
-  return requests.filter(
-    (url) =>
-      !["localhost", "127.0.0.1"].includes(new URL(url).hostname) && !url.startsWith("data:"),
-  );
-}
-
 test("GET / leads to /docs, which renders every operation from /api/v1/openapi.json", async () => {
-  const { page, requests, problems } = await newPage();
+  const { page, requests, problems } = await recordingPage(browser);
 
   await page.goto(`${origin}/`);
   assert.equal(new URL(page.url()).pathname, "/docs/");
@@ -100,7 +59,7 @@ test("/docs says what the API is for, in Spanish, and needs no inline script or 
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "inline <script>");
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, "inline style or event handler");
 
-  const { page, problems } = await newPage();
+  const { page, problems } = await recordingPage(browser);
   await page.goto(`${origin}/docs/`);
   assert.equal(await page.locator("html").getAttribute("lang"), "es");
   const intro = page.getByRole("banner");
@@ -111,7 +70,7 @@ test("/docs says what the API is for, in Spanish, and needs no inline script or 
 });
 
 test("the sign-in box authorises Try it out, reports the API's errors and signs out", async () => {
-  const { page, requests, problems } = await newPage();
+  const { page, requests, problems } = await recordingPage(browser);
   await page.goto(`${origin}/docs/`);
   await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { startDevServer } from "./dev-server.mjs";
+import { fetchJson } from "./http.mjs";
 
 const tag = Date.now().toString(36);
 const adminEmail = `e2e-admin-${tag}@example.co`;
@@ -39,20 +40,7 @@ async function call(token, method, template, params = {}, body) {
     `${method} ${template} is not in the OpenAPI document`,
   );
   const path = template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(params[name]));
-  const response = await fetch(`${dev.origin}${path}`, {
-    method,
-    headers: {
-      ...(token && { Authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : null,
-  };
+  return fetchJson(`${dev.origin}${path}`, method, { token, body });
 }
 
 async function signIn(email) {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { startDevServer } from "./dev-server.mjs";
+import { fetchJson } from "./http.mjs";
 
 const tag = Date.now().toString(36);
 const password = "una frase e2e bastante larga";
@@ -28,23 +29,7 @@ before(async () => {
 
 after(() => dev?.stop());
 
-async function call(method, path, { token, body, headers = {} } = {}) {
-  const response = await fetch(`${dev.origin}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token && { Authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { "Content-Type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : null,
-  };
-}
+const call = (method, path, options) => fetchJson(`${dev.origin}/api/v1${path}`, method, options);
 
 const login = (email, pass, ip = "203.0.113.10") =>
   call("POST", "/auth/login", {
