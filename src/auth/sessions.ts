@@ -12,11 +12,13 @@ import {
   sql,
 } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Context } from "hono";
 import type { Database } from "../db/client";
 import type { GuardStatements } from "../db/request-session";
 import { type SessionEndReason, sessions, type UserRole, users } from "../db/schema";
 import { sha256Hex } from "../lib/encoding";
 import { base64url } from "../lib/jwt";
+import { audit, type Changes } from "../request/audit";
 
 /**
  * Sessions (refresh-token families), split by what each store does well:
@@ -328,14 +330,31 @@ export const endUserSessions = (
     .returning({ id: sessions.id });
 
 /**
- * The `sessions` change of an audit row placed before `endUserSessions(db, userId)` in its
- * batch: `{before: [the ids it is about to end], after: []}`, read as the batch runs.
+ * Ends every live session of a user, with its audit row (statements for the caller's
+ * batch). The row comes first and reads, as the batch runs, the sessions about to end:
+ * `changes.sessions` is `{before: [their ids], after: []}`, beside any `changes` given.
  */
-export const sessionsEnding = (userId: string) =>
-  sql`json_object('before', (select json_group_array(${sessions.id}) from ${sessions} where ${and(
+export function endUserSessionsAudited(
+  c: Context,
+  userId: string,
+  reason: SessionEndReason,
+  action: string,
+  changes: Changes = {},
+) {
+  const ending = sql`json_object('before', (select json_group_array(${sessions.id}) from ${sessions} where ${and(
     eq(sessions.userId, userId),
     isNull(sessions.revokedAt),
   )}), 'after', json('[]'))`;
+  return [
+    audit(c, {
+      action,
+      entityType: "user",
+      entityId: userId,
+      changes: { ...changes, sessions: ending },
+    }),
+    endUserSessions(c.var.db, userId, reason),
+  ] as const;
+}
 
 /** A user's live sessions, newest first. */
 export const liveSessions = (db: Database, userId: string, now = Date.now()) =>

@@ -11,10 +11,10 @@ import {
 import {
   endSession,
   endUserSessions,
+  endUserSessionsAudited,
   findRefreshToken,
   type IssuedRefreshToken,
   rotateRefreshToken,
-  sessionsEnding,
   startSession,
 } from "../../auth/sessions";
 import {
@@ -300,16 +300,7 @@ export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
 
 export const logoutAll: AppRouteHandler<typeof routes.logoutAll> = async (c) => {
   const { userId } = c.var.auth;
-  const db = c.var.db;
-  await db.batch([
-    audit(c, {
-      action: "auth.logout_all",
-      entityType: "user",
-      entityId: userId,
-      changes: { sessions: sessionsEnding(userId) },
-    }),
-    endUserSessions(db, userId, "logout_all"),
-  ]);
+  await c.var.db.batch(endUserSessionsAudited(c, userId, "logout_all", "auth.logout_all"));
   return c.body(null, Status.NO_CONTENT);
 };
 

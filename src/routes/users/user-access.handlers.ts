@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { issueReset } from "../../auth/password-reset";
-import { endUserSessions, liveSessions, sessionsEnding } from "../../auth/sessions";
+import { endUserSessionsAudited, liveSessions } from "../../auth/sessions";
 import { diagnose, diagnosisText, readSignInStatus } from "../../auth/sign-in-status";
 import { clearAllBuckets } from "../../auth/throttle";
 import type { UserRole } from "../../db/schema";
@@ -42,16 +42,7 @@ export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (
 export const revokeSessions: AppRouteHandler<typeof routes.revokeSessions> = async (c) => {
   const { id } = c.req.valid("param");
   await accountToActOn(c, id);
-  const db = c.var.db;
-  await db.batch([
-    audit(c, {
-      action: "user.sessions_revoked",
-      entityType: "user",
-      entityId: id,
-      changes: { sessions: sessionsEnding(id) },
-    }),
-    endUserSessions(db, id, "revoked_by_staff"),
-  ]);
+  await c.var.db.batch(endUserSessionsAudited(c, id, "revoked_by_staff", "user.sessions_revoked"));
   return c.body(null, Status.NO_CONTENT);
 };
 
@@ -104,19 +95,11 @@ export const issuePasswordReset: AppRouteHandler<typeof routes.issuePasswordRese
   const db = c.var.db;
   const now = Date.now();
   const reset = await issueReset(db, id, c.var.auth.userId, now);
-  // The audit row reads the sessions before the UPDATE that ends them.
   await db.batch([
-    audit(c, {
-      action: "user.password_reset_issued",
-      entityType: "user",
-      entityId: id,
-      changes: {
-        temporaryPasswordExpiresAt: { before: null, after: reset.expiresAt },
-        sessions: sessionsEnding(id),
-      },
-    }),
     reset.upsert,
-    endUserSessions(db, id, "revoked_by_staff", { now }),
+    ...endUserSessionsAudited(c, id, "revoked_by_staff", "user.password_reset_issued", {
+      temporaryPasswordExpiresAt: { before: null, after: reset.expiresAt },
+    }),
   ]);
   c.header("Cache-Control", "no-store");
   return c.json(
