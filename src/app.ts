@@ -9,6 +9,7 @@ import { requestId } from "./lib/request-id";
 import { requestLog } from "./lib/request-log";
 import { d1Session } from "./request/d1-session";
 import { handleError, noRoute } from "./request/error-handler";
+import { provenance } from "./request/provenance";
 import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { establishmentsRouter } from "./routes/establishments/establishments.index";
@@ -29,6 +30,9 @@ const CORS_ALLOW_HEADERS = [
   "Idempotency-Key",
   "X-Request-Id",
   "x-d1-bookmark",
+  "X-Captured-At",
+  "X-Device-Id",
+  "X-App-Version",
 ];
 const CORS_EXPOSE_HEADERS = [
   "ETag",
@@ -73,7 +77,7 @@ export function createApp() {
       maxAge: 600,
     }),
   );
-  app.use(`${API_BASE}/*`, limitBodySize, requireJsonBody, d1Session);
+  app.use(`${API_BASE}/*`, limitBodySize, requireJsonBody, provenance, d1Session);
 
   app.route(API_BASE, healthRouter);
   app.route(API_BASE, authRouter);

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { auditEvents } from "../db/schema";
 import { clientInfo } from "../lib/client-info";
 import { uuidv7 } from "../lib/ids";
+import type { Provenance } from "../lib/provenance";
 
 export type Change = { before: unknown; after: unknown };
 export type Changes = Record<string, Change>;
@@ -21,6 +22,8 @@ export interface AuditEntry {
   actorId?: string | null;
 }
 
+const NO_PROVENANCE: Provenance = { capturedAt: null, deviceId: null, appVersion: null };
+
 function auditRow(c: Context, entry: AuditEntry) {
   return {
     id: uuidv7(),
@@ -32,6 +35,7 @@ function auditRow(c: Context, entry: AuditEntry) {
     requestId: c.get("requestId"),
     ...clientInfo(c),
     changes: changesValue(entry.changes ?? null),
+    ...(c.get("provenance") ?? NO_PROVENANCE),
   } satisfies typeof auditEvents.$inferInsert;
 }
 
@@ -65,7 +69,8 @@ export function auditIfChanged(c: Context, entry: AuditEntry) {
   const row = auditRow(c, entry);
   return c.var.db.insert(auditEvents).select(
     sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
-      ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent}, ${changesSql(row.changes)}
+      ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent}, ${changesSql(row.changes)},
+      ${row.capturedAt}, ${row.deviceId}, ${row.appVersion}
     where changes() > 0`,
   );
 }
@@ -102,7 +107,8 @@ export function auditUpdate(
   return c.var.db.insert(auditEvents).select(
     sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
       ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent},
-      (select json_group_object(field, json(change)) from (${perField}) where change is not null)
+      (select json_group_object(field, json(change)) from (${perField}) where change is not null),
+      ${row.capturedAt}, ${row.deviceId}, ${row.appVersion}
     from ${table} where ${where}`,
   );
 }

@@ -1,6 +1,7 @@
 import { and, eq, lt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
+import { isLoggedEntity, logChange } from "../db/change-log";
 import { uniqueViolation } from "../db/errors";
 import { idempotencyKeys } from "../db/schema";
 import { hmacSha256Hex } from "../lib/encoding";
@@ -116,14 +117,25 @@ async function recordedCreate<T extends { version: number }>(
   const text = JSON.stringify(body);
   const headers = { Location: location, ETag: etagFor(body.version) };
   const key = c.req.header("Idempotency-Key");
+  const { entityType, entityId } = target;
   const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
     audit(c, {
-      action: `${target.entityType}.created`,
-      entityType: target.entityType,
-      entityId: target.entityId,
+      action: `${entityType}.created`,
+      entityType,
+      entityId,
       changes: diff({}, audited),
     }),
     ...inserts,
+    ...(isLoggedEntity(entityType)
+      ? [
+          logChange(
+            db,
+            { entityType, entityId, op: "upsert" },
+            body.version,
+            new Date().toISOString(),
+          ),
+        ]
+      : []),
   ];
 
   if (key === undefined) {

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { SelectedFields, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
+import { type ChangeEntry, isLoggedEntity, logChangeIfChanged, versionNow } from "../db/change-log";
 import {
   nextVersion,
   previousStatementChanged,
@@ -100,6 +101,26 @@ async function lostRaceOrGone(c: Context, target: Target, dependents?: Dependent
   return lostRace(row.version);
 }
 
+/**
+ * The change-log rows of a write to `target` (none for a table the log does not keep),
+ * each written only if the statement before it changed a row: put them right after the
+ * statement that makes the change (or its audit row, which chains the same condition).
+ */
+function logged(c: Context, target: Target, entries: ChangeEntry[], at: string) {
+  return entries
+    .filter((entry) => isLoggedEntity(entry.entityType))
+    .map((entry) =>
+      logChangeIfChanged(c.var.db, entry, versionNow(target.table, target.entityId), at),
+    );
+}
+
+const ownEntry = (target: Target, op: ChangeEntry["op"], sellerId?: string): ChangeEntry => ({
+  entityType: target.entityType as ChangeEntry["entityType"],
+  entityId: target.entityId,
+  op,
+  sellerId,
+});
+
 /** The If-Match guard of a write: the row is still at the version that was checked. */
 const stillAt = (c: Context, target: Target, version: number) =>
   ifMatchGuard(c, () => eq(target.table.version, version));
@@ -150,6 +171,7 @@ export async function updateVersioned<
     anyDiffers,
     u.condition?.holds,
   )!;
+  const now = new Date().toISOString();
   const [[current], , updated] = (await db
     .batch([
       db
@@ -172,10 +194,11 @@ export async function updateVersioned<
         .set({
           ...u.patch,
           ...target.derived?.(u.patch),
-          ...nextVersion(target.table, new Date().toISOString()),
+          ...nextVersion(target.table, now),
         })
         .where(applies)
         .returning(u.returning),
+      ...logged(c, target, [ownEntry(target, "upsert")], now),
       ...(u.consequences ?? []),
     ])
     .catch((error) =>
@@ -234,6 +257,7 @@ export async function softDeleteVersioned(
       entityType: target.entityType,
       entityId: target.entityId,
     }),
+    ...logged(c, target, [ownEntry(target, "delete")], now),
   ])) as [unknown[], ...unknown[]];
   if (deleted.length === 0) throw await lostRaceOrGone(c, target, dependents);
 }
@@ -255,17 +279,28 @@ export async function changeHeld(
     action: string;
     changes: Changes;
     read?: BatchItem<"sqlite">;
+    /** The seller the change puts on the row's route or takes off it, for its log row. */
+    routeOf?: string;
+    /** Log rows of what the row holds that changed (an item), besides the row's own. */
+    alsoLogged?: ChangeEntry[];
   },
 ): Promise<{ version: number; read: unknown }> {
   assertIfMatch(c, h.before.version);
   const db = c.var.db;
   const { table } = target;
+  const now = new Date().toISOString();
   const rowAsChecked = sql`exists (select 1 from ${table} where ${and(target.where, stillAt(c, target, h.before.version))})`;
-  const [, bump, , [current], read] = (await db.batch([
+  const logRows = logged(
+    c,
+    target,
+    [ownEntry(target, "upsert", h.routeOf), ...(h.alsoLogged ?? [])],
+    now,
+  );
+  const results = (await db.batch([
     h.change(rowAsChecked),
     db
       .update(table as SQLiteTable)
-      .set(nextVersion(table, new Date().toISOString()))
+      .set(nextVersion(table, now))
       .where(and(target.where, previousStatementChanged)),
     auditIfChanged(c, {
       action: h.action,
@@ -273,12 +308,16 @@ export async function changeHeld(
       entityId: target.entityId,
       changes: h.changes,
     }),
+    ...logRows,
     db
       .select({ version: table.version })
       .from(table as SQLiteTable)
       .where(target.where),
     ...(h.read ? [h.read] : []),
-  ])) as [unknown, D1Result, unknown, { version: unknown }[], unknown];
+  ])) as unknown[];
+  const bump = results[1] as D1Result;
+  const [current] = results[3 + logRows.length] as { version: unknown }[];
+  const read = results[4 + logRows.length];
   if (!current) throw gone(target);
   const version = Number(current.version);
   // Nothing changed: fine when there was nothing to change, a lost race when the row

@@ -1,3 +1,4 @@
+export * from "./changes";
 export * from "./establishments";
 export * from "./operations";
 export * from "./places";

@@ -23,6 +23,14 @@ export const auditEvents = sqliteTable(
     userAgent: text("user_agent"),
     /** JSON: `{ field: { before, after } }` for the fields the action changed. */
     changes: text("changes", { mode: "json" }),
+    /**
+     * Provenance of a change an offline client recorded (src/lib/provenance.ts): when the
+     * device says it was made (kept only within bounds, never used for ordering), which
+     * device and which app version.
+     */
+    capturedAt: timestamp("captured_at"),
+    deviceId: text("device_id"),
+    appVersion: text("app_version"),
   },
   // The audit trail is read newest first, in keyset pages by (occurred_at, id): each
   // filter of GET /audit-events walks its own index in that order, with nothing to sort.

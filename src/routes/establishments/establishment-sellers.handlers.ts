@@ -56,6 +56,7 @@ async function changeRoute(
             .delete(establishmentSellers)
             .where(and(assignment(id, sellerId), establishmentAsChecked)),
     action: assign ? "establishment.seller_assigned" : "establishment.seller_unassigned",
+    routeOf: sellerId,
     changes: {
       sellerId: assign ? { before: null, after: sellerId } : { before: sellerId, after: null },
     },

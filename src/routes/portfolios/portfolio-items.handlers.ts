@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { ChangeEntry } from "../../db/change-log";
 import { keyset } from "../../db/keyset";
 import { portfolioItems, portfolios, products } from "../../db/schema";
 import { liveRow } from "../../db/versions";
@@ -14,6 +15,13 @@ import type * as routes from "./portfolio-items.routes";
 import { findPortfolio, itemKey, itemOf, portfolioTarget } from "./portfolios.queries";
 
 const notFound = () => noSuch("portfolio");
+
+const itemEntry = (portfolioId: string, productId: string, op: ChangeEntry["op"]): ChangeEntry => ({
+  entityType: "portfolio_item",
+  entityId: productId,
+  portfolioId,
+  op,
+});
 const notInPortfolio = () =>
   new ApiError("not-found", {
     detail: {
@@ -95,6 +103,7 @@ export const putItem: AppRouteHandler<typeof routes.putItem> = async (c) => {
             .onConflictDoNothing(),
     action: existing ? "portfolio.item_updated" : "portfolio.item_added",
     changes: itemChanges,
+    alsoLogged: [itemEntry(id, productId, "upsert")],
     read: itemOf(db, id, productId),
   });
   const [item] = read as PortfolioItem[];
@@ -121,6 +130,7 @@ export const removeItem: AppRouteHandler<typeof routes.removeItem> = async (c) =
       db.delete(portfolioItems).where(and(itemKey(id, productId), portfolioAsChecked)),
     action: "portfolio.item_removed",
     changes: { productId: { before: productId, after: null } },
+    alsoLogged: [itemEntry(id, productId, "delete")],
   });
   return c.body(null, Status.NO_CONTENT);
 };

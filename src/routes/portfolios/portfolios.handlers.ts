@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { logNewPortfolioItems } from "../../db/change-log";
 import { chunkRowsForInsert } from "../../db/chunk";
 import { keyset } from "../../db/keyset";
 import { establishments, portfolioItems, portfolios } from "../../db/schema";
@@ -96,6 +97,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
       ...chunkRowsForInsert(portfolioItems, itemRows).map((chunk) =>
         db.insert(portfolioItems).values(chunk),
       ),
+      logNewPortfolioItems(db, portfolio.id, now),
     ],
     audited: { name: portfolio.name, itemCount: items.length },
   });
