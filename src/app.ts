@@ -18,6 +18,7 @@ import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
 import { productsRouter } from "./routes/products/products.index";
 import { exportRouter } from "./routes/stats/export.index";
 import { statsOverviewRouter } from "./routes/stats/overview.index";
+import { syncRouter } from "./routes/sync/sync.index";
 import { usersRouter } from "./routes/users/users.index";
 import { wellKnownRouter } from "./routes/well-known/well-known.index";
 
@@ -88,6 +89,7 @@ export function createApp() {
   app.route(API_BASE, auditEventsRouter);
   app.route(API_BASE, exportRouter);
   app.route(API_BASE, statsOverviewRouter);
+  app.route(API_BASE, syncRouter);
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

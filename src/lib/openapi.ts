@@ -296,6 +296,11 @@ const problemExamples: Record<
     expiresIn: 600,
   },
   "not-found": { detail: "No such product", instance: EXAMPLE_PRODUCT },
+  "sync-cursor-expired": {
+    detail:
+      "The change log no longer reaches back to this cursor (it keeps 30 days): call GET /api/v1/sync without a cursor and replace the local copy",
+    instance: "/api/v1/sync",
+  },
   conflict: {
     detail: "sku is already taken",
     instance: "/api/v1/products",

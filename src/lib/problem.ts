@@ -36,6 +36,13 @@ export const problemKinds = {
     status: Status.CONFLICT,
     title: { en: "Conflict with the current state", es: "Conflicto con el estado actual" },
   },
+  "sync-cursor-expired": {
+    status: Status.GONE,
+    title: {
+      en: "The sync cursor is older than the change log: sync again from zero",
+      es: "El cursor de sincronización es más antiguo que el registro de cambios: sincronice desde cero",
+    },
+  },
   "precondition-failed": {
     status: Status.PRECONDITION_FAILED,
     title: {

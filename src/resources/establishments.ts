@@ -8,10 +8,13 @@ import { keyset } from "../db/keyset";
 import { departmentCodes, loadPlaces, municipalityCodes, type Places } from "../db/places";
 import { establishmentSellers, establishments } from "../db/schema";
 import { containsKey } from "../db/search";
-import { id, searchText, updatedSince } from "../lib/fields";
+import { resourceVersion } from "../lib/etag";
+import { id, searchText, timestamps, updatedSince } from "../lib/fields";
 import type { FieldError } from "../lib/problem";
+import { createSelectSchema } from "../lib/table-schema";
 import { checkMessage, invalidFields } from "../lib/validation";
-import { EstablishmentStatusSchema } from "./enums";
+import { EstablishmentKindSchema, EstablishmentStatusSchema } from "./enums";
+import * as examples from "./examples";
 
 const {
   deletedAt: _deletedAt,
@@ -34,6 +37,43 @@ export const establishmentColumns = {
 type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt" | "nameKey"> & {
   sellerIds: string;
 };
+
+/** An establishment as the API shows it: GET /establishments/{id}, its list, the sync feed. */
+// REAL columns: without bounds, the document would state a double's whole range.
+export const latitude = () => z.number().min(-90).max(90).openapi({ example: 6.2447 });
+export const longitude = () => z.number().min(-180).max(180).openapi({ example: -75.5906 });
+
+export const EstablishmentSchema = createSelectSchema(establishments, {
+  ...timestamps(),
+  latitude,
+  longitude,
+  kind: EstablishmentKindSchema,
+  status: EstablishmentStatusSchema,
+  version: resourceVersion(),
+})
+  .omit({ deletedAt: true, nameKey: true })
+  .extend({
+    department: z
+      .string()
+      .openapi({ description: "DANE's name of the department.", example: "Antioquia" }),
+    departmentCode: z.string().nullable().openapi({
+      description:
+        "DIVIPOLA code of the department (2 digits). Null only on a store recorded before places were validated whose place matched none.",
+      example: "05",
+    }),
+    city: z
+      .string()
+      .openapi({ description: "DANE's name of the municipality.", example: "Medellín" }),
+    cityCode: z.string().nullable().openapi({
+      description: "DIVIPOLA code of the municipality (5 digits); null as for departmentCode.",
+      example: "05001",
+    }),
+    sellerIds: z
+      .array(z.string())
+      .openapi({ description: "Sellers with this establishment on their route." }),
+  })
+  .openapi("Establishment", { example: examples.establishment });
+export type Establishment = z.infer<typeof EstablishmentSchema>;
 
 export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow) => ({
   ...row,

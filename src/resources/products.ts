@@ -5,8 +5,12 @@ import { keyset } from "../db/keyset";
 import { products } from "../db/schema";
 import { contains, containsKey } from "../db/search";
 import { isLive } from "../db/versions";
-import { searchText, updatedSince } from "../lib/fields";
-import { ProductStatusSchema } from "./enums";
+import { resourceVersion } from "../lib/etag";
+import { searchText, timestamps, updatedSince } from "../lib/fields";
+import { createSelectSchema } from "../lib/table-schema";
+import { ProductStatusSchema, ProductUnitSchema } from "./enums";
+import * as examples from "./examples";
+import { price } from "./money";
 
 /**
  * Columns a product is returned with: deletedAt is internal (deleted products are 404),
@@ -14,6 +18,18 @@ import { ProductStatusSchema } from "./enums";
  */
 const { deletedAt: _deletedAt, nameKey: _nameKey, ...publicColumns } = getTableColumns(products);
 export const productColumns = publicColumns;
+
+/** A product as the API shows it: GET /products/{id}, its list, the sync feed. */
+export const ProductSchema = createSelectSchema(products, {
+  ...timestamps(),
+  unit: ProductUnitSchema,
+  price: price(),
+  status: ProductStatusSchema,
+  version: resourceVersion(),
+})
+  .omit({ deletedAt: true, nameKey: true })
+  .openapi("Product", { example: examples.product });
+export type Product = z.infer<typeof ProductSchema>;
 
 /** The filters of the product list; its CSV export takes the same. */
 export const ProductFiltersSchema = z.object({

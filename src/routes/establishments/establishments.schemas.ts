@@ -18,41 +18,14 @@ import * as examples from "../../resources/examples";
 export const SCOPE_NOTE =
   "Sellers only reach establishments on their route; any other id is a 404.";
 
-// REAL columns: without bounds, the document would state a double's whole range.
-const latitude = () => z.number().min(-90).max(90).openapi({ example: 6.2447 });
-const longitude = () => z.number().min(-180).max(180).openapi({ example: -75.5906 });
-
-export const EstablishmentSchema = createSelectSchema(establishments, {
-  ...timestamps(),
+import {
+  type Establishment,
+  EstablishmentSchema,
   latitude,
   longitude,
-  kind: EstablishmentKindSchema,
-  status: EstablishmentStatusSchema,
-  version: resourceVersion(),
-})
-  .omit({ deletedAt: true, nameKey: true })
-  .extend({
-    department: z
-      .string()
-      .openapi({ description: "DANE's name of the department.", example: "Antioquia" }),
-    departmentCode: z.string().nullable().openapi({
-      description:
-        "DIVIPOLA code of the department (2 digits). Null only on a store recorded before places were validated whose place matched none.",
-      example: "05",
-    }),
-    city: z
-      .string()
-      .openapi({ description: "DANE's name of the municipality.", example: "Medellín" }),
-    cityCode: z.string().nullable().openapi({
-      description: "DIVIPOLA code of the municipality (5 digits); null as for departmentCode.",
-      example: "05001",
-    }),
-    sellerIds: z
-      .array(z.string())
-      .openapi({ description: "Sellers with this establishment on their route." }),
-  })
-  .openapi("Establishment", { example: examples.establishment });
-export type Establishment = z.infer<typeof EstablishmentSchema>;
+} from "../../resources/establishments";
+
+export { type Establishment, EstablishmentSchema };
 
 /** A kind as people write it ("Droguería", "Estación de servicio"), read as its code. */
 const kind = () =>

@@ -10,18 +10,9 @@ import { message } from "../../lib/validation";
 import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
 import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
-import { ProductFiltersSchema } from "../../resources/products";
+import { type Product, ProductFiltersSchema, ProductSchema } from "../../resources/products";
 
-export const ProductSchema = createSelectSchema(products, {
-  ...timestamps(),
-  unit: ProductUnitSchema,
-  price: price(),
-  status: ProductStatusSchema,
-  version: resourceVersion(),
-})
-  .omit({ deletedAt: true, nameKey: true })
-  .openapi("Product", { example: examples.product });
-export type Product = z.infer<typeof ProductSchema>;
+export { type Product, ProductSchema };
 
 const sku = () =>
   z

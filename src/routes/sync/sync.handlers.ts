@@ -1,0 +1,71 @@
+import { notModified, weakEtagOf } from "../../lib/etag";
+import * as Status from "../../lib/http-status";
+import { ApiError } from "../../lib/problem";
+import { decodeSyncCursor, encodeSyncCursor, type SyncCursor } from "../../lib/sync-cursor";
+import type { AppRouteHandler } from "../../lib/types";
+import { carriedBy, type FeedWindow, feedPage, logHead } from "../../resources/sync";
+import type * as routes from "./sync.routes";
+
+const expired = () =>
+  new ApiError("sync-cursor-expired", {
+    detail: {
+      en: "The change log no longer reaches back to this cursor (it keeps 30 days): call GET /api/v1/sync without a cursor and replace the local copy",
+      es: "El registro de cambios ya no llega hasta este cursor (guarda 30 días): llame GET /api/v1/sync sin cursor y reemplace la copia local",
+    },
+  });
+
+/** Where a page starts: a sync in progress goes on; otherwise a new one begins now. */
+function windowOf(
+  cursor: SyncCursor | undefined,
+  auth: { role: string; userId: string },
+  limit: number,
+): FeedWindow {
+  if (cursor?.page) {
+    const { until, want, after } = cursor.page;
+    return { since: cursor.since, until, have: cursor.have, want, after, limit };
+  }
+  return {
+    since: cursor?.since ?? 0,
+    until: logHead,
+    have: cursor?.have ?? [],
+    want: auth.role === "seller" ? carriedBy(auth.userId) : [],
+    limit,
+  };
+}
+
+export const sync: AppRouteHandler<typeof routes.sync> = async (c) => {
+  const { cursor: sent, limit } = c.req.valid("query");
+  const { auth } = c.var;
+  const key = c.env.IDEMPOTENCY_HMAC_KEY;
+  const cursor = sent === undefined ? undefined : await decodeSyncCursor(key, sent, auth.userId);
+  const window = windowOf(cursor, auth, limit);
+  const page = await feedPage(c.var.db, auth, window);
+  // A cursor the log no longer reaches back to (compacted), or from ahead of it (another
+  // database: a reset), cannot be caught up: the client starts again from zero.
+  const until = cursor?.page?.until ?? page.head;
+  if (
+    window.since > 0 &&
+    (window.since < page.compactedThrough || Math.max(window.since, until) > page.head)
+  ) {
+    throw expired();
+  }
+  let next: string;
+  if (page.hasMore) {
+    next = await encodeSyncCursor(key, {
+      user: auth.userId,
+      since: window.since,
+      have: window.have,
+      page: { until, want: page.want, after: page.last! },
+    });
+  } else if (sent !== undefined && !cursor?.page && page.entries.length === 0) {
+    // Nothing changed: the same cursor, so the same answer, which If-None-Match turns into a 304.
+    next = sent;
+  } else {
+    next = await encodeSyncCursor(key, { user: auth.userId, since: until, have: page.want });
+  }
+  const text = JSON.stringify({ data: page.entries, nextCursor: next, hasMore: page.hasMore });
+  const etag = await weakEtagOf(text);
+  if (notModified(c, etag)) return c.body(null, Status.NOT_MODIFIED);
+  c.header("Content-Type", "application/json");
+  return c.body(text, Status.OK);
+};
