@@ -1,10 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { establishments } from "../../db/schema";
-import { resourceVersion } from "../../lib/etag";
-import { id, patchBody, phone, text, timestamps } from "../../lib/fields";
+import { id, patchBody, phone, text } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
-import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
 import {
   EstablishmentKindSchema,

@@ -1,11 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { products } from "../../db/schema";
-import { resourceVersion } from "../../lib/etag";
-import { currency, patchBody, text, timestamps } from "../../lib/fields";
+import { currency, patchBody, text } from "../../lib/fields";
 import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { publicHttpsUrl } from "../../lib/public-url";
-import { createSelectSchema } from "../../lib/table-schema";
 import { message } from "../../lib/validation";
 import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
 import * as examples from "../../resources/examples";
