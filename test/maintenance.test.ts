@@ -97,4 +97,39 @@ describe("scheduled housekeeping", () => {
     ).results.map((r) => r.id);
     expect(ids).toEqual(["old-login", "recent-refresh"]);
   });
+
+  it("compacts the change log older than 30 days as a prefix, and moves the mark a cursor is checked against", async () => {
+    const now = new Date("2030-06-01T00:00:00.000Z");
+    const at = (days: number) => new Date(now.getTime() - days * 24 * 3600 * 1000).toISOString();
+    const insert = (id: string, occurredAt: string) =>
+      env.DB.prepare(
+        "insert into changes (entity_type, entity_id, op, version, occurred_at) values ('product', ?, 'upsert', 1, ?)",
+      ).bind(id, occurredAt);
+    await env.DB.batch([insert("old-1", at(40)), insert("old-2", at(31)), insert("new", at(29))]);
+    const seqOf = async (id: string) =>
+      (
+        await env.DB.prepare("select seq from changes where entity_id = ?")
+          .bind(id)
+          .first<{ seq: number }>()
+      )?.seq;
+    const lastOld = await seqOf("old-2");
+    const removed = await dailyHousekeeping(env.DB, now);
+    expect(removed.changes).toBeGreaterThanOrEqual(2);
+    expect(await seqOf("old-1")).toBeUndefined();
+    expect(await seqOf("old-2")).toBeUndefined();
+    expect(await seqOf("new")).toBeGreaterThan(lastOld!);
+    const mark = await env.DB.prepare(
+      "select compacted_through as seq from change_log_state where id = 1",
+    ).first<{ seq: number }>();
+    expect(mark?.seq).toBe(lastOld);
+    // Again: nothing more is old enough, and the mark never moves back.
+    expect((await dailyHousekeeping(env.DB, now)).changes).toBe(0);
+    expect(
+      (
+        await env.DB.prepare(
+          "select compacted_through as seq from change_log_state where id = 1",
+        ).first<{ seq: number }>()
+      )?.seq,
+    ).toBe(lastOld);
+  });
 });

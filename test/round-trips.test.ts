@@ -122,6 +122,9 @@ describe("D1 round trips per request", async () => {
       () => admin.post("/stats/overview/refresh", undefined),
       1,
     ],
+    // The log's head and every section of the page in one batch, whatever the page size.
+    ["GET /sync (seller snapshot)", () => seller.get("/sync"), 1],
+    ["GET /sync (admin snapshot page)", () => admin.get("/sync?limit=5"), 1],
     // The compare-and-swap and the user for the new access token, in one batch.
     ["POST /auth/refresh", () => refresh(refreshing.tokens.refreshToken), 1],
   ];

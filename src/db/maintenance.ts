@@ -1,7 +1,9 @@
-import { and, eq, isNotNull, lt, or } from "drizzle-orm";
+import { and, eq, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import { createDatabase } from "./client";
 import {
   auditEvents,
+  changeLogState,
+  changes,
   idempotencyKeys,
   KNOWN_NETWORK_DAYS,
   knownNetworks,
@@ -21,19 +23,27 @@ const THROTTLE_RETENTION_MS = DAY_MS;
  * last work?"; the session row keeps its last use after that. Every other audit row stays.
  */
 export const REFRESH_AUDIT_RETENTION_DAYS = 14;
+/**
+ * The change log behind GET /sync keeps 30 days: a device offline longer gets 410 and
+ * syncs again from zero (a few pages). Device times older than this are not kept either
+ * (src/lib/provenance.ts).
+ */
+export const CHANGE_LOG_RETENTION_DAYS = 30;
 
 /**
  * Daily housekeeping (the Worker's cron trigger), so no table grows forever: Idempotency-
  * Key records past their 7 days, sessions ended (revoked or expired) more than 30 days
- * ago, spent sign-in windows, networks not used for 90 days, expired temporary passwords
- * and token-refresh audit rows past their 14 days. One atomic batch; returns how many
- * rows of each went.
+ * ago, spent sign-in windows, networks not used for 90 days, expired temporary passwords,
+ * token-refresh audit rows past their 14 days, and change-log rows past their 30 (as a
+ * prefix of the log, so a sync cursor is either whole or answered 410). One atomic batch;
+ * returns how many rows of each went.
  */
 export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
   const db = createDatabase(d1);
   const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
   const endedBefore = at(ENDED_SESSION_RETENTION_DAYS * DAY_MS);
-  const [keys, ended, windows, networks, resets, refreshes] = await db.batch([
+  const logCutoff = at(CHANGE_LOG_RETENTION_DAYS * DAY_MS);
+  const [keys, ended, windows, networks, resets, refreshes, , compacted] = await db.batch([
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now.toISOString())),
     db
       .delete(sessions)
@@ -56,6 +66,22 @@ export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
           lt(auditEvents.occurredAt, at(REFRESH_AUDIT_RETENTION_DAYS * DAY_MS)),
         ),
       ),
+    // The log is compacted as a prefix: first the mark moves to the newest row past the
+    // cutoff (a cursor from before it then answers 410), then everything up to it goes.
+    db
+      .update(changeLogState)
+      .set({
+        compactedThrough: sql`max(${changeLogState.compactedThrough}, coalesce((select max(${changes.seq}) from ${changes} where ${lt(changes.occurredAt, logCutoff)}), 0))`,
+      })
+      .where(eq(changeLogState.id, 1)),
+    db
+      .delete(changes)
+      .where(
+        lte(
+          changes.seq,
+          sql`(select ${changeLogState.compactedThrough} from ${changeLogState} where ${changeLogState.id} = 1)`,
+        ),
+      ),
   ]);
   return {
     idempotencyKeys: keys.meta.changes,
@@ -64,5 +90,6 @@ export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
     knownNetworks: networks.meta.changes,
     passwordResets: resets.meta.changes,
     refreshAuditEvents: refreshes.meta.changes,
+    changes: compacted.meta.changes,
   };
 }
