@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor } from "./support/auth";
+import { insertProducts } from "./support/factories";
 import { expectProblem } from "./support/http";
 import { expectReplicaIsScope, Replica, type SyncEntry } from "./support/sync";
 
@@ -244,6 +245,42 @@ describe("GET /api/v1/sync — catching up", () => {
     expect(flat(await replica.sync(a))).toEqual([]);
     await expectReplicaIsScope(replica, aId);
   });
+});
+
+describe("GET /api/v1/sync — bounded cost", () => {
+  it("25 stores and a 2,000-item portfolio: 5 pages from zero, one round trip each; a day of edits in one page", async () => {
+    const w = await world();
+    const products = await insertProducts(2000);
+    const portfolio = await w.portfolio(products.map((p) => p.id));
+    const stores: Entity[] = [];
+    for (let i = 0; i < 25; i++) stores.push(await w.store(w.aId, portfolio.id));
+    const replica = new Replica();
+    const fromZero = await replica.sync(w.a);
+    // 1 portfolio + 2,000 products + 2,000 items + 25 stores = 4,026 entries, 1,000 a page.
+    expect(fromZero.map((p) => p.entries.length)).toEqual([1000, 1000, 1000, 1000, 26]);
+    expect(fromZero.map((p) => roundTrips(p.response))).toEqual([1, 1, 1, 1, 1]);
+    await expectReplicaIsScope(replica, w.aId);
+
+    for (const [i, p] of products.slice(0, 40).entries())
+      expect((await w.admin.patch(`/products/${p.id}`, { price: 100 + i })).status).toBe(200);
+    for (const p of products.slice(40, 45))
+      expect(
+        (await w.admin.put(`/portfolios/${portfolio.id}/items/${p.id}`, { price: 7 })).status,
+      ).toBe(200);
+    for (const p of products.slice(45, 47))
+      expect((await w.admin.delete(`/portfolios/${portfolio.id}/items/${p.id}`)).status).toBe(204);
+    for (const store of stores.slice(0, 5))
+      expect((await w.a.patch(`/establishments/${store.id}`, { phone: "3005551234" })).status).toBe(
+        200,
+      );
+    await w.unassign(stores[24]!.id, w.aId);
+    const catchUp = await replica.sync(w.a);
+    expect(catchUp).toHaveLength(1);
+    // Products: 40 edited, 2 dropped, 5 re-sent with their changed item; items: 5 + 2; the
+    // portfolio (its item count); stores: 5 edited, 1 taken off the route.
+    expect(catchUp[0]!.entries).toHaveLength(61);
+    await expectReplicaIsScope(replica, w.aId);
+  }, 60_000);
 });
 
 describe("GET /api/v1/sync — cursors", () => {
