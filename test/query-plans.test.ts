@@ -303,3 +303,33 @@ describe("the overview's computation walks the indexes made for it", () => {
     }
   });
 });
+
+/**
+ * GET /sync reads a seller's scope and the log by index: their route, their portfolios'
+ * items, the log by entity, portfolio or seller — never a whole table, whatever its size
+ * (300,000 stores, 20,000 products, a month of log).
+ */
+describe("a seller's sync reads only their scope and the log by index", () => {
+  it("from zero and from a cursor, every page", async () => {
+    const fullScan =
+      /^SCAN (establishments|products|changes|portfolio_items|establishment_sellers)\b/;
+    for (const first of [true, false]) {
+      let cursor: string | undefined;
+      if (!first) {
+        const snapshot = await app.request("/api/v1/sync", { headers: seller.headers }, env);
+        cursor = ((await snapshot.json()) as { nextCursor: string }).nextCursor;
+      }
+      const { response, statements } = await statementsOf(
+        `/api/v1/sync?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        seller.headers,
+      );
+      expect(response.status).toBe(200);
+      const syncQueries = statements.filter((q) => /"changes"|change_log_state/.test(q));
+      expect(syncQueries.length).toBeGreaterThan(0);
+      for (const query of syncQueries) {
+        const plan = await planOf(query);
+        for (const step of plan) expect(step, query).not.toMatch(fullScan);
+      }
+    }
+  });
+});
