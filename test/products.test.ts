@@ -209,6 +209,32 @@ describe("PATCH /api/v1/products/{id}", () => {
     expect((await loser.json()) as { currentVersion: number }).toMatchObject({ currentVersion: 2 });
   });
 
+  it("a replayed PATCH whose change the product already holds: 200 despite the stale If-Match", async () => {
+    const api = await admin();
+    const product = await created(await api.post("/products", newProduct()));
+    const first = await api.patch(
+      `/products/${product.id}`,
+      { price: 4321 },
+      { "If-Match": '"1"' },
+    );
+    expect(first.status).toBe(200);
+    // The app never saw that answer (no signal) and sends the same request again.
+    const replay = await api.patch(
+      `/products/${product.id}`,
+      { price: 4321 },
+      { "If-Match": '"1"' },
+    );
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get("ETag")).toBe('"2"');
+    expect(await replay.json()).toMatchObject({ price: 4321, version: 2 });
+    // Something still to change under a stale If-Match is a conflict.
+    await expectProblem(
+      await api.patch(`/products/${product.id}`, { price: 1234 }, { "If-Match": '"1"' }),
+      412,
+      "precondition-failed",
+    );
+  });
+
   it("returns 304 for If-None-Match with the current ETag, 200 after a change", async () => {
     const api = await admin();
     const product = await created(await api.post("/products", newProduct()));

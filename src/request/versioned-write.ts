@@ -206,7 +206,10 @@ export async function updateVersioned<
     )) as [(Row & { [DIFFERS]: number })[], unknown, Row[], ...unknown[]];
   if (!current) throw noSuch(target.entityType);
   const { [DIFFERS]: changes, ...before } = current;
-  assertIfMatch(c, before.version);
+  // A stale If-Match is a 412 only when there is something to change: a change the row
+  // already holds (a replayed request whose first answer was lost) answers 200 with the
+  // row as it is, as RFC 9110 §13.1.1 allows.
+  if (changes) assertIfMatch(c, before.version);
   const [after] = updated;
   // Not applied: nothing to change (the row as it is), or the write's own condition failed.
   const answer = after ?? (changes ? undefined : (before as unknown as Row));
