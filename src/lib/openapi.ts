@@ -34,6 +34,11 @@ export const tags = [
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
   {
+    name: "Batch",
+    description:
+      "Writes a phone recorded offline, replayed in order in one request when signal returns.",
+  },
+  {
     name: "Stats",
     description:
       "Figures and CSV exports for managers and analysts (the /dashboard page reads them).",
