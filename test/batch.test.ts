@@ -52,26 +52,26 @@ describe("POST /batch applies each operation through the app, in order", () => {
   it("in order: each PATCH sees the version the one before it left", async () => {
     const { id } = await product();
     const path = `${API}/products/${id}`;
-    const results = await resultsOf(
-      await batch(
-        admin.headers,
-        [100, 200, 300].map((price, i) => ({
-          method: "PATCH",
-          path,
-          body: { price },
-          ifMatch: `"${i + 1}"`,
-        })),
-      ),
+    const response = await batch(
+      admin.headers,
+      [100, 200, 300].map((price, i) => ({
+        method: "PATCH",
+        path,
+        body: { price },
+        ifMatch: `"${i + 1}"`,
+      })),
     );
+    // The last operation's bookmark: send it back to read what the batch wrote.
+    const bookmark = response.headers.get("x-d1-bookmark");
+    expect(bookmark).toMatch(/^[0-9a-f]{8}(-[0-9a-f]{8}){2,}/);
+    const results = await resultsOf(response);
     expect(results.map((r) => [r.status, r.headers.ETag, r.body.price])).toEqual([
       [200, '"2"', 100],
       [200, '"3"', 200],
       [200, '"4"', 300],
     ]);
-    expect(await (await adminApi.get(`/products/${id}`)).json()).toMatchObject({
-      price: 300,
-      version: 4,
-    });
+    const read = await adminApi.get(`/products/${id}`, { "x-d1-bookmark": bookmark! });
+    expect(await read.json()).toMatchObject({ price: 300, version: 4 });
   });
 
   it("each operation is authorised on its own: a seller's create on an admin route is a 403, the others run", async () => {

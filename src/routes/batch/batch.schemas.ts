@@ -124,8 +124,8 @@ export const BatchResultSchema = z
       .openapi({ description: "Those of the operation's answer's headers that it carried." }),
     body: z.unknown().openapi({
       description:
-        "The operation's answer body, parsed: the resource, or a problem whose `requestId` " +
-        "is `<batch request id>.<index>`; null when it had none (204).",
+        "Always present: the operation's answer body, parsed (the resource, or a problem " +
+        "whose `requestId` is `<batch request id>.<index>`); null when it had none (204).",
     }),
     current: z
       .unknown()
