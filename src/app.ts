@@ -12,6 +12,7 @@ import { handleError, noRoute } from "./request/error-handler";
 import { provenance } from "./request/provenance";
 import { auditEventsRouter } from "./routes/audit-events/audit-events.index";
 import { authRouter } from "./routes/auth/auth.index";
+import { createBatchRouter } from "./routes/batch/batch.index";
 import { establishmentsRouter } from "./routes/establishments/establishments.index";
 import { healthRouter } from "./routes/health/health.index";
 import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
@@ -52,6 +53,15 @@ const allowedOrigins = (c: Context) =>
     .map((origin) => origin.trim())
     .filter(Boolean);
 
+/** The invocation's ExecutionContext, which a call without one (a test's) lacks. */
+function executionContext(c: Context) {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createApp() {
   const app = createRouter();
 
@@ -90,6 +100,13 @@ export function createApp() {
   app.route(API_BASE, exportRouter);
   app.route(API_BASE, statsOverviewRouter);
   app.route(API_BASE, syncRouter);
+  // Each operation of a batch goes through this very app, as a request of its own.
+  app.route(
+    API_BASE,
+    createBatchRouter((request, c) =>
+      Promise.resolve(app.fetch(request, c.env, executionContext(c))),
+    ),
+  );
   app.route("/", wellKnownRouter);
   registerOpenApi(app);
 

@@ -3,7 +3,7 @@ import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, bearer, login, signIn } from "./support/auth";
 import { documentSchemas, pointerSegment } from "./support/document-schemas";
-import { call } from "./support/http";
+import { call, jsonBody } from "./support/http";
 
 /**
  * The served OpenAPI document as a contract: every operation is sent the invalid inputs
@@ -421,6 +421,39 @@ describe("successful answers match their documented schemas", () => {
     await answer("GET /api/v1/users", api.get("/users?role=seller"));
     await answer("GET /api/v1/users/{id}", api.get(`/users/${admin.user.id}`));
     await answer("GET /api/v1/users/{id}/sessions", api.get(`/users/${admin.user.id}/sessions`));
+  });
+
+  it("a batch: a create, an update, a 412 with the current copy, a 424", async () => {
+    const product = await created<{ id: string }>(await api.post("/products", newProduct()));
+    const path = `/api/v1/products/${product.id}`;
+    const response = await call(
+      "/api/v1/batch",
+      jsonBody(
+        {
+          operations: [
+            { method: "POST", path: "/api/v1/products", body: newProduct(), idempotencyKey: "c-1" },
+            { method: "PATCH", path, body: { price: 2700 } },
+            { method: "PATCH", path, body: { price: 2800 }, ifMatch: '"1"' },
+            { method: "DELETE", path },
+          ],
+        },
+        { headers: admin.headers },
+      ),
+    );
+    const { results } = (await answer("POST /api/v1/batch", Promise.resolve(response))) as {
+      results: { status: number; headers: Record<string, string>; body: unknown }[];
+    };
+    expect(results.map((result) => result.status)).toEqual([201, 200, 412, 424]);
+    // Each result is what its operation's own contract says it answers.
+    const operations = ["POST /api/v1/products", ...Array(2).fill("PATCH /api/v1/products/{id}")];
+    for (const [i, key] of operations.entries()) {
+      const { status, headers, body } = results[i]!;
+      const replayed = new Response(JSON.stringify(body), {
+        status,
+        headers: { ...headers, "X-Request-Id": `batch.${i}` },
+      });
+      await answer(key, Promise.resolve(replayed));
+    }
   });
 
   it("an answer that breaks the contract would be caught", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, createUser, refresh } from "./support/auth";
+import { call, jsonBody } from "./support/http";
 
 /**
  * D1 round trips per endpoint, read from the Server-Timing header that the D1 session
@@ -136,4 +137,76 @@ describe("D1 round trips per request", async () => {
       expect(roundTrips(response)).toBe(expected);
     });
   }
+});
+
+describe("POST /batch: the round trips of its operations, sent one by one", async () => {
+  const { headers } = await actor("admin");
+  const admin = client(headers);
+  interface Operation {
+    method: string;
+    path: string;
+    body?: unknown;
+    idempotencyKey?: string;
+  }
+  /** An outbox on rows of its own: a create, changes, a delete. */
+  const outbox = async (): Promise<Operation[]> => {
+    const product = await created<{ id: string }>(await admin.post("/products", newProduct()));
+    const store = await created<{ id: string }>(
+      await admin.post("/establishments", newEstablishment()),
+    );
+    return [
+      {
+        method: "POST",
+        path: "/products",
+        body: newProduct(),
+        idempotencyKey: crypto.randomUUID(),
+      },
+      { method: "PATCH", path: `/products/${product.id}`, body: { price: 4321 } },
+      { method: "POST", path: "/establishments", body: newEstablishment() },
+      { method: "PATCH", path: `/establishments/${store.id}`, body: { address: "Calle 9 # 8-7" } },
+      { method: "DELETE", path: `/products/${product.id}` },
+    ];
+  };
+  const direct = ({ method, path, body, idempotencyKey }: Operation) =>
+    call(`/api/v1${path}`, {
+      method,
+      headers: {
+        ...headers,
+        ...(idempotencyKey && { "Idempotency-Key": idempotencyKey }),
+        ...(body !== undefined && { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const batch = (operations: Operation[]) =>
+    call(
+      "/api/v1/batch",
+      jsonBody(
+        { operations: operations.map((op) => ({ ...op, path: `/api/v1${op.path}` })) },
+        { headers },
+      ),
+    );
+  const statuses = async (response: Response) =>
+    ((await response.json()) as { results: { status: number }[] }).results.map((r) => r.status);
+
+  it("5 operations: the sum of the 5 requests made directly (7), and none of its own", async () => {
+    let sum = 0;
+    for (const operation of await outbox()) {
+      const response = await direct(operation);
+      expect(response.status).toBeLessThan(300);
+      sum += roundTrips(response);
+    }
+    const response = await batch(await outbox());
+    expect(await statuses(response)).toEqual([201, 200, 201, 200, 204]);
+    expect(roundTrips(response)).toBe(sum);
+    // 1 + 1 + 1 + 2 (a PATCH of a store reads it first) + 2 (a DELETE reads the row first).
+    expect(sum).toBe(7);
+  });
+
+  it("a first operation with no route: one more, the batch's own session check", async () => {
+    const operations = await outbox();
+    const response = await batch([{ method: "POST", path: "/nowhere" }, ...operations]);
+    expect(await statuses(response)).toEqual([404, 201, 200, 201, 200, 204]);
+    // The 404 itself costs none: it is answered before authentication.
+    expect(roundTrips(response)).toBe(7 + 1);
+  });
 });

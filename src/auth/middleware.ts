@@ -153,6 +153,33 @@ export const authenticate = (roles: readonly UserRole[]) =>
   });
 
 /**
+ * Answers an operation sent through the app may get before its authentication has run
+ * (no route: 404, 405), or that say the session has ended (401); a 5xx may come from
+ * anywhere. Any other answer was given past authentication.
+ */
+const unproven = (status: number) =>
+  status === 401 || status === 404 || status === 405 || status >= 500;
+
+/**
+ * For a route whose handler sends requests through the app with the caller's own token
+ * (`POST /batch`): the first one's answer stands in for this request's own session
+ * check, which then costs no round trip. An answer given past authentication proves the
+ * session alive; after any other the check runs now, in a round trip of its own, and an
+ * ended session is a 401 (the request it sent changed nothing: it was refused, or it
+ * had no route).
+ */
+export async function sessionCheckedBy(
+  c: Context<AppEnv>,
+  roles: readonly UserRole[],
+  firstAnswer: Response,
+) {
+  if (unproven(firstAnswer.status) && (await c.var.d1.settle()) === "refused") {
+    await roleNow(c, roles);
+  }
+  c.var.d1.clearGuard();
+}
+
+/**
  * `authenticate(roles)`, or a password-change token (the one route that takes it: `POST
  * /auth/password`), whose claims go to `c.var.passwordChange`; the handler checks that its
  * reset is still pending in the batch that sets the password.

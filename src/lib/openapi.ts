@@ -34,6 +34,11 @@ export const tags = [
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
   {
+    name: "Batch",
+    description:
+      "Writes a phone recorded offline, replayed in order in one request when signal returns.",
+  },
+  {
     name: "Stats",
     description:
       "Figures and CSV exports for managers and analysts (the /dashboard page reads them).",
@@ -75,6 +80,16 @@ export function documentConfig(publicUrl: string) {
   };
 }
 
+/**
+ * Problems no operation answers with, so they have no response component (an unused one
+ * fails the lint); the Problem schema lists their types. A 405 answers a method a path
+ * does not have; a 424 is only ever one operation's result inside the 207 of `POST /batch`.
+ */
+export const KINDS_NO_OPERATION_ANSWERS = ["method-not-allowed", "failed-dependency"] as const;
+type AnsweredKind = Exclude<ProblemKind, (typeof KINDS_NO_OPERATION_ANSWERS)[number]>;
+const isAnswered = (kind: ProblemKind): kind is AnsweredKind =>
+  !(KINDS_NO_OPERATION_ANSWERS as readonly ProblemKind[]).includes(kind);
+
 export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",
@@ -89,10 +104,7 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
     app.openAPIRegistry.registerComponent("parameters", name, { ...parameter, in: "header" });
   }
   app.openAPIRegistry.register("Problem", ProblemSchema);
-  for (const kind of Object.keys(problemKinds) as ProblemKind[]) {
-    // A 405 answers a method a path does not have: no operation returns it, so it has no
-    // response component (an unused one fails the lint); the Problem schema lists its type.
-    if (kind === "method-not-allowed") continue;
+  for (const kind of (Object.keys(problemKinds) as ProblemKind[]).filter(isAnswered)) {
     const { status, title } = problemKinds[kind];
     app.openAPIRegistry.registerComponent("responses", problemComponentName(kind), {
       description: `${title.en} (\`${problemType(kind)}\`, ${status})`,
@@ -269,10 +281,7 @@ export const replayedHeader = { "Idempotent-Replayed": headerRef("Idempotent-Rep
 const retryAfterHeader = { "Retry-After": headerRef("Retry-After") };
 
 /** What a problem of each kind says, as the API words it (type, title, status: the table). */
-const problemExamples: Record<
-  Exclude<ProblemKind, "method-not-allowed">,
-  Record<string, unknown>
-> = {
+const problemExamples: Record<AnsweredKind, Record<string, unknown>> = {
   "validation-error": {
     detail: "2 fields are invalid",
     instance: "/api/v1/products",

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as Status from "./http-status";
-import { negotiateLanguage, type Text } from "./language";
+import { type Language, negotiateLanguage, type Text } from "./language";
 
 /**
  * RFC 9457 problem details. Every error the API returns is built here, from one table of
@@ -67,6 +67,13 @@ export const problemKinds = {
     title: {
       en: "Idempotency-Key reused with a different request",
       es: "Idempotency-Key reutilizada con otra solicitud",
+    },
+  },
+  "failed-dependency": {
+    status: Status.FAILED_DEPENDENCY,
+    title: {
+      en: "Not run: an operation it depends on failed",
+      es: "No se ejecutó: falló una operación de la que depende",
     },
   },
   "rate-limited": {
@@ -143,6 +150,11 @@ export const ProblemSchema = z
       description: "On a 409 to a DELETE: how many live rows still depend on the resource.",
       example: 3,
     }),
+    dependsOn: z.number().int().min(0).optional().openapi({
+      description:
+        "On `failed-dependency` (an operation of `POST /batch` that was not run): the index of the failed operation it depends on.",
+      example: 0,
+    }),
   })
   .openapi("Problem", {
     description: `RFC 9457 problem details. Kinds: ${Object.entries(problemKinds)
@@ -180,25 +192,44 @@ export class ApiError extends Error {
  * `Accept-Language` (named by `Content-Language`); `type`, paths and codes never change.
  */
 export function problemResponse(c: Context, kind: ProblemKind, options: ProblemOptions = {}) {
-  const { status, title } = problemKinds[kind];
+  const { status } = problemKinds[kind];
   const language = negotiateLanguage(c.req.header("Accept-Language"));
-  const body: Problem = {
-    type: problemType(kind),
-    title: title[language],
-    status,
-    ...(options.detail !== undefined && { detail: options.detail[language] }),
+  const body = problemBody(kind, options, {
     instance: c.req.path,
     requestId: c.get("requestId"),
-    ...(options.errors !== undefined && {
-      errors: options.errors.map(({ path, message }) => ({ path, message: message[language] })),
-    }),
-    ...options.extensions,
-  };
+    language,
+  });
   for (const [name, value] of Object.entries(options.headers ?? {})) c.header(name, value);
   c.header("Content-Type", PROBLEM_CONTENT_TYPE);
   c.header("Content-Language", language);
   c.header("Vary", "Accept-Language", { append: true });
   return c.body(JSON.stringify(body), status);
+}
+
+/**
+ * A problem's body, for the request it answers (`instance`, `requestId`) in `language`:
+ * a response's (`problemResponse`), or one operation's result inside another answer (an
+ * operation of `POST /batch` that was not run).
+ */
+export function problemBody(
+  kind: ProblemKind,
+  options: Omit<ProblemOptions, "headers">,
+  about: { instance: string; requestId: string; language: Language },
+): Problem {
+  const { status, title } = problemKinds[kind];
+  const { language } = about;
+  return {
+    type: problemType(kind),
+    title: title[language],
+    status,
+    ...(options.detail !== undefined && { detail: options.detail[language] }),
+    instance: about.instance,
+    requestId: about.requestId,
+    ...(options.errors !== undefined && {
+      errors: options.errors.map(({ path, message }) => ({ path, message: message[language] })),
+    }),
+    ...options.extensions,
+  };
 }
 
 /** Name of the reusable OpenAPI response for a kind: `not-found` → `NotFound`. */

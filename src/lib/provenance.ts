@@ -24,6 +24,10 @@ export const CAPTURED_AT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 export const CAPTURED_AT_MAX_SKEW_MS = 5 * 60 * 1000;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether `value` is a time X-Captured-At takes: RFC 3339, and a real instant. */
+export const isCapturedAt = (value: string) =>
+  RFC3339.test(value) && !Number.isNaN(Date.parse(value));
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const APP_VERSION = /^[\x21-\x7e]{1,64}$/;
 
@@ -42,7 +46,7 @@ export function provenanceOf(headers: Headers, now: number): Provenance {
   const appVersion = headers.get(PROVENANCE_HEADERS.appVersion);
   const errors: FieldError[] = [];
   const capturedMs = captured === null ? Number.NaN : Date.parse(captured);
-  if (captured !== null && (!RFC3339.test(captured) || Number.isNaN(capturedMs))) {
+  if (captured !== null && !isCapturedAt(captured)) {
     errors.push(
       invalid(
         PROVENANCE_HEADERS.capturedAt,

@@ -2,7 +2,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
 import { uuidv7 } from "./ids";
 
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+export const MAX_REQUEST_ID_LENGTH = 128;
+const CLIENT_REQUEST_ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_REQUEST_ID_LENGTH}}$`);
 
 /**
  * Echoes the caller's X-Request-Id when it is safe to log (1–128 of `[A-Za-z0-9._-]`), so

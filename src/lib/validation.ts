@@ -72,6 +72,22 @@ const checkMessages = {
     en: `${f} must be 1 to 255 printable ASCII characters`,
     es: `${f} debe tener de 1 a 255 caracteres ASCII imprimibles`,
   }),
+  headerValue: (f) => ({
+    en: `${f} must be 1 to 1024 printable ASCII characters`,
+    es: `${f} debe tener de 1 a 1024 caracteres ASCII imprimibles`,
+  }),
+  capturedAt: (f) => ({
+    en: `${f} must be an RFC 3339 time such as 2026-11-27T14:05:00.000Z`,
+    es: `${f} debe ser una hora RFC 3339 como 2026-11-27T14:05:00.000Z`,
+  }),
+  batchPath: (f) => ({
+    en: `${f} must be a path under /api/v1/ of letters, digits and . _ ~ - with no query string, and not /api/v1/batch or /api/v1/auth/…`,
+    es: `${f} debe ser una ruta bajo /api/v1/ de letras, dígitos y . _ ~ - sin query string, y no /api/v1/batch ni /api/v1/auth/…`,
+  }),
+  jsonDepth: (f) => ({
+    en: `${f} must not nest more than 32 levels deep`,
+    es: `${f} no puede anidar más de 32 niveles`,
+  }),
   nationalId: (f) => ({
     en: `${f} must be 4 to 20 letters, digits or dashes`,
     es: `${f} debe tener de 4 a 20 letras, dígitos o guiones`,

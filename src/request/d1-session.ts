@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createDatabase, type Database } from "../db/client";
 import { asD1, type D1Usage, RequestSession } from "../db/request-session";
@@ -16,6 +17,10 @@ declare module "hono" {
      */
     primaryDb: Database;
     primaryD1: RequestSession;
+    /** What this request has spent on D1 so far, its own sessions and `onBehalf` requests. */
+    d1Usage: D1Usage;
+    /** The latest bookmark of the requests made on this one's behalf (`onBehalf`). */
+    onBehalfBookmark?: string;
   }
 }
 
@@ -48,13 +53,33 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   c.set("db", createDatabase(asD1(d1)));
   c.set("primaryD1", primaryD1);
   c.set("primaryDb", primaryD1 === d1 ? c.var.db : createDatabase(asD1(primaryD1)));
+  c.set("d1Usage", counter);
   await next();
   c.set("d1RoundTrips", counter.roundTrips);
   // Any client can see what D1 cost a request, in production too (docs/performance.md).
-  c.header(
-    "Server-Timing",
-    `d1;desc="${counter.roundTrips} round trips";dur=${counter.ms.toFixed(1)}`,
-  );
-  const bookmark = c.var.d1.getBookmark();
+  c.header("Server-Timing", serverTiming(counter));
+  // Requests made on this one's behalf ran after anything its own session did.
+  const bookmark = c.var.onBehalfBookmark ?? c.var.d1.getBookmark();
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
 });
+
+const serverTiming = ({ roundTrips, ms }: D1Usage) =>
+  `d1;desc="${roundTrips} round trips";dur=${ms.toFixed(1)}`;
+
+const SERVER_TIMING_D1 = /(?:^|,)\s*d1;desc="(\d+) round trips";dur=(\d+(?:\.\d+)?)/;
+
+/**
+ * Accounts for a request this one made through the app on its behalf (an operation of
+ * `POST /batch`): what that request spent on D1, read from its answer's Server-Timing, is
+ * added to this one's, and its bookmark, later than anything this request's own session
+ * saw, becomes this answer's.
+ */
+export function onBehalf(c: Context<AppEnv>, answer: Response) {
+  const spent = SERVER_TIMING_D1.exec(answer.headers.get("Server-Timing") ?? "");
+  if (spent) {
+    c.var.d1Usage.roundTrips += Number(spent[1]);
+    c.var.d1Usage.ms += Number(spent[2]);
+  }
+  const bookmark = answer.headers.get(BOOKMARK_HEADER);
+  if (bookmark) c.set("onBehalfBookmark", bookmark);
+}

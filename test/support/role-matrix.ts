@@ -48,6 +48,7 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/stats/overview": ["admin", "analyst"],
   "POST /api/v1/stats/overview/refresh": ["admin", "analyst"],
   "GET /api/v1/sync": ["admin", "seller"],
+  "POST /api/v1/batch": ["admin", "seller", "support", "analyst"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;
