@@ -300,3 +300,28 @@ export const temporaryPassword = {
   temporaryPassword: "K7QM-4XPD-9TRW",
   expiresAt: "2026-11-26T13:42:03.120Z",
 };
+
+// Offline sync -----------------------------------------------------------------------------
+
+/** A catch-up page: a price change, a new item, a store taken off the route. */
+export const syncPage = {
+  data: [
+    { type: "product", id: ids.cola, op: "upsert", data: { ...product, price: 2700, version: 2 } },
+    {
+      type: "portfolioItem",
+      id: `${ids.portfolio}/${ids.chips}`,
+      op: "upsert",
+      data: {
+        portfolioId: ids.portfolio,
+        productId: ids.chips,
+        price: null,
+        position: 1,
+        addedAt: "2026-11-27T13:02:11.407Z",
+      },
+    },
+    { type: "establishment", id: ids.shop, op: "delete" },
+  ],
+  nextCursor:
+    "eyJ1IjoiMDE5M2I2ZTItN2MxYS03ZDNlLTlmMDAtNWExYjJjM2Q0ZTVmIiwicyI6NDIxMDMsImgiOlsiMDE5M2I2ZTUtM2Q0ZS03ZjVhLThiNmMtN2Q4ZTlmYTBiMWMyIl19.9c1f0e6ab2d4478f8e1b3c5d7a9f0b2c",
+  hasMore: false,
+};

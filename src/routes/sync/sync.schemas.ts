@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timestamp } from "../../lib/fields";
 import { EstablishmentSchema } from "../../resources/establishments";
+import * as examples from "../../resources/examples";
 import { PortfolioSchema } from "../../resources/portfolios";
 import { ProductSchema } from "../../resources/products";
 import { SYNC_SECTIONS } from "../../resources/sync";
@@ -81,4 +82,4 @@ export const SyncPageSchema = z
     }),
     hasMore: z.boolean().openapi({ description: "More pages of this sync follow: ask again now." }),
   })
-  .openapi("SyncPage");
+  .openapi("SyncPage", { example: examples.syncPage });
