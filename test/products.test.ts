@@ -209,6 +209,20 @@ describe("PATCH /api/v1/products/{id}", () => {
     expect((await loser.json()) as { currentVersion: number }).toMatchObject({ currentVersion: 2 });
   });
 
+  it("a 100-character q is a search like any other (D1 refuses LIKE patterns over 50 bytes)", async () => {
+    const api = await admin();
+    const long = "maracuyá ".repeat(12).slice(0, 100);
+    await api.post("/products", newProduct({ name: long.trim() }));
+    for (const path of ["/products", "/portfolios", "/users", "/establishments"]) {
+      const response = await api.get(`${path}?q=${encodeURIComponent(long)}`);
+      expect(response.status, path).toBe(200);
+    }
+    const found = (await (await api.get(`/products?q=${encodeURIComponent(long)}`)).json()) as {
+      data: { name: string }[];
+    };
+    expect(found.data.map((p) => p.name)).toEqual([long.trim()]);
+  });
+
   it("a replayed PATCH whose change the product already holds: 200 despite the stale If-Match", async () => {
     const api = await admin();
     const product = await created(await api.post("/products", newProduct()));
