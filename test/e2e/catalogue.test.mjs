@@ -2,9 +2,8 @@
 // an admin creates a product, a portfolio, a seller and an establishment, links them, and
 // the seller signs in and loads the portfolio of a store on their route.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { startDevServer } from "./dev-server.mjs";
+import { createAccounts, startDevServer } from "./dev-server.mjs";
 import { fetchJson } from "./http.mjs";
 
 const tag = Date.now().toString(36);
@@ -14,14 +13,7 @@ let dev;
 let documented;
 
 before(async () => {
-  execFileSync(
-    "npx",
-    ["tsx", "scripts/user-create.ts", "--email", adminEmail, "--role", "admin", "--password-stdin"],
-    {
-      input: password,
-      stdio: "pipe",
-    },
-  );
+  createAccounts({ admin: adminEmail }, password);
   dev = await startDevServer();
   const spec = await (await fetch(`${dev.origin}/api/v1/openapi.json`)).json();
   documented = new Set(

@@ -1,7 +1,9 @@
 // Starts `npm run dev` (the README's command) on a free port for end-to-end tests, and
 // stops it afterwards. Local D1/KV state is wrangler's default under .wrangler/.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { after, before } from "node:test";
+import { fetchJson } from "./http.mjs";
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -45,5 +47,37 @@ export async function startDevServer() {
     stop: () => {
       if (child.pid) process.kill(-child.pid, "SIGTERM");
     },
+  };
+}
+
+/**
+ * Creates accounts with the CLI an operator uses (`npm run user:create`), straight into
+ * the local D1 that `npm run dev` serves: `{ role: email }`, one password for all.
+ */
+export function createAccounts(emailsByRole, password) {
+  for (const [role, email] of Object.entries(emailsByRole)) {
+    execFileSync(
+      "npx",
+      ["tsx", "scripts/user-create.ts", "--email", email, "--role", role, "--password-stdin"],
+      { input: password, stdio: "pipe" },
+    );
+  }
+}
+
+/**
+ * The usual e2e suite: accounts created, `npm run dev` started before the tests and
+ * stopped after; `call(method, path, options)` under /api/v1 (test/e2e/http.mjs).
+ */
+export function devServerSuite(emailsByRole, password) {
+  let dev;
+  before(async () => {
+    createAccounts(emailsByRole, password);
+    dev = await startDevServer();
+  });
+  after(() => dev?.stop());
+  return {
+    /** The running server: its `origin` and `output()`. */
+    server: () => dev,
+    call: (method, path, options) => fetchJson(`${dev.origin}/api/v1${path}`, method, options),
   };
 }

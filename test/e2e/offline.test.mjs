@@ -3,11 +3,9 @@
 // come back and replay their outbox twice, while an admin edits the same store, takes
 // another off the route and drops a product; the next sync brings it all.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { after, before, test } from "node:test";
-import { startDevServer } from "./dev-server.mjs";
-import { fetchJson } from "./http.mjs";
+import { test } from "node:test";
+import { devServerSuite } from "./dev-server.mjs";
 
 const tag = Date.now().toString(36);
 const password = "una frase e2e bastante larga";
@@ -15,22 +13,7 @@ const emails = {
   admin: `e2e-offline-admin-${tag}@example.co`,
   seller: `e2e-offline-seller-${tag}@example.co`,
 };
-let dev;
-
-before(async () => {
-  for (const [role, email] of Object.entries(emails)) {
-    execFileSync(
-      "npx",
-      ["tsx", "scripts/user-create.ts", "--email", email, "--role", role, "--password-stdin"],
-      { input: password, stdio: "pipe" },
-    );
-  }
-  dev = await startDevServer();
-});
-
-after(() => dev?.stop());
-
-const call = (method, path, options) => fetchJson(`${dev.origin}/api/v1${path}`, method, options);
+const { call, server } = devServerSuite(emails, password);
 
 async function signIn(email) {
   const { status, body } = await call("POST", "/auth/login", {
@@ -218,13 +201,13 @@ test("a seller's offline day: sync, outbox replayed twice, conflict, tombstones"
   assert.deepEqual(held("establishment", one).sellerIds, [sellerId]);
 
   // Nothing new: the same cursor, and a 304 for the ETag held.
-  const idle = await fetch(`${dev.origin}/api/v1/sync?cursor=${copy.cursor}`, {
+  const idle = await fetch(`${server().origin}/api/v1/sync?cursor=${copy.cursor}`, {
     headers: { Authorization: `Bearer ${token}` },
   });
   assert.equal(idle.status, 200);
   const etag = idle.headers.get("ETag");
   await idle.arrayBuffer();
-  const again = await fetch(`${dev.origin}/api/v1/sync?cursor=${copy.cursor}`, {
+  const again = await fetch(`${server().origin}/api/v1/sync?cursor=${copy.cursor}`, {
     headers: { Authorization: `Bearer ${token}`, "If-None-Match": etag },
   });
   assert.equal(again.status, 304);

@@ -2,10 +2,8 @@
 // "what happened in request Y?" with one call each, and gets the seller back in with a
 // temporary password.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { after, before, test } from "node:test";
-import { startDevServer } from "./dev-server.mjs";
-import { fetchJson } from "./http.mjs";
+import { test } from "node:test";
+import { devServerSuite } from "./dev-server.mjs";
 
 const tag = Date.now().toString(36);
 const password = "una frase e2e bastante larga";
@@ -14,22 +12,7 @@ const emails = {
   support: `e2e-support-${tag}@example.co`,
   seller: `e2e-support-seller-${tag}@example.co`,
 };
-let dev;
-
-before(async () => {
-  for (const [role, email] of Object.entries(emails)) {
-    execFileSync(
-      "npx",
-      ["tsx", "scripts/user-create.ts", "--email", email, "--role", role, "--password-stdin"],
-      { input: password, stdio: "pipe" },
-    );
-  }
-  dev = await startDevServer();
-});
-
-after(() => dev?.stop());
-
-const call = (method, path, options) => fetchJson(`${dev.origin}/api/v1${path}`, method, options);
+const { call, server } = devServerSuite(emails, password);
 
 const login = (email, pass, ip = "203.0.113.10") =>
   call("POST", "/auth/login", {
@@ -121,5 +104,5 @@ test("support reads what one request did from the id the app showed", async () =
   // The failed request changed nothing, and its log line carries its id.
   const nothing = await call("GET", `/audit-events?requestId=${requestId}-2`, { token: support });
   assert.deepEqual(nothing.body.data, []);
-  assert.match(dev.output(), new RegExp(`"requestId":"${requestId}-2"`));
+  assert.match(server().output(), new RegExp(`"requestId":"${requestId}-2"`));
 });
