@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { client, created, newEstablishment, newProduct } from "./support/api";
-import { actor } from "./support/auth";
+import { actor, bearer, signIn } from "./support/auth";
 import { insertProducts } from "./support/factories";
 import { expectProblem } from "./support/http";
 import { expectReplicaIsScope, Replica, type SyncEntry } from "./support/sync";
@@ -44,6 +44,7 @@ async function world() {
     admin,
     a: client(a.headers),
     aId: a.user.id,
+    aEmail: a.user.email,
     b: client(b.headers),
     bId: b.user.id,
     product,
@@ -299,6 +300,19 @@ describe("GET /api/v1/sync — cursors", () => {
       expect((problem.errors as { path: string }[])[0]!.path).toBe("query.cursor");
     }
     await expectProblem(await w.b.get(`/sync?cursor=${replica.cursor}`), 400, "validation-error");
+  });
+
+  it("a role change is a new scope: the old cursor answers 410", async () => {
+    const w = await world();
+    const replica = new Replica();
+    await replica.sync(w.a);
+    expect((await w.admin.patch(`/users/${w.aId}`, { role: "admin" })).status).toBe(200);
+    const promoted = client(bearer((await signIn(w.aEmail)).accessToken));
+    await expectProblem(
+      await promoted.get(`/sync?cursor=${replica.cursor}`),
+      410,
+      "sync-cursor-expired",
+    );
   });
 
   it("limit is 1..1000", async () => {

@@ -13,6 +13,8 @@ import { ApiError } from "./problem";
 export interface SyncCursor {
   /** The user it was issued to. */
   user: string;
+  /** Their role then: it decides the scope, so a cursor from another role cannot go on. */
+  role: string;
   /** The client holds every change up to this log seq (0: nothing yet). */
   since: number;
   /** The portfolios whose items the client holds complete as of `since`. */
@@ -31,6 +33,7 @@ export interface SyncCursor {
 const Ids = z.array(z.string().min(1).max(64)).max(1000);
 const PayloadSchema = z.strictObject({
   u: z.string().min(1),
+  r: z.string().min(1),
   s: z.number().int().min(0),
   h: Ids,
   t: z.number().int().min(0).optional(),
@@ -45,6 +48,7 @@ export async function encodeSyncCursor(key: string, cursor: SyncCursor): Promise
   const payload = base64url.encode(
     JSON.stringify({
       u: cursor.user,
+      r: cursor.role,
       s: cursor.since,
       h: cursor.have,
       ...(cursor.page && { t: cursor.page.until, w: cursor.page.want, a: cursor.page.after }),
@@ -100,5 +104,11 @@ export async function decodeSyncCursor(
     parsed.t !== undefined && parsed.w !== undefined && parsed.a !== undefined
       ? { until: parsed.t, want: parsed.w, after: parsed.a }
       : undefined;
-  return { user: parsed.u, since: parsed.s, have: parsed.h, ...(page && { page }) };
+  return {
+    user: parsed.u,
+    role: parsed.r,
+    since: parsed.s,
+    have: parsed.h,
+    ...(page && { page }),
+  };
 }

@@ -9,8 +9,8 @@ import type * as routes from "./sync.routes";
 const expired = () =>
   new ApiError("sync-cursor-expired", {
     detail: {
-      en: "The change log no longer reaches back to this cursor (it keeps 30 days): call GET /api/v1/sync without a cursor and replace the local copy",
-      es: "El registro de cambios ya no llega hasta este cursor (guarda 30 días): llame GET /api/v1/sync sin cursor y reemplace la copia local",
+      en: "This cursor can no longer be caught up (the change log keeps 30 days, and a new role is a new scope): call GET /api/v1/sync without a cursor and replace the local copy",
+      es: "Este cursor ya no se puede poner al día (el registro de cambios guarda 30 días, y un rol nuevo es otro alcance): llame GET /api/v1/sync sin cursor y reemplace la copia local",
     },
   });
 
@@ -38,6 +38,8 @@ export const sync: AppRouteHandler<typeof routes.sync> = async (c) => {
   const { auth } = c.var;
   const key = c.env.IDEMPOTENCY_HMAC_KEY;
   const cursor = sent === undefined ? undefined : await decodeSyncCursor(key, sent, auth.userId);
+  // A role change changes the scope (a seller made admin sees everything): start again.
+  if (cursor && cursor.role !== auth.role) throw expired();
   const window = windowOf(cursor, auth, limit);
   const page = await feedPage(c.var.db, auth, window);
   // A cursor the log no longer reaches back to (compacted), or from ahead of it (another
@@ -53,6 +55,7 @@ export const sync: AppRouteHandler<typeof routes.sync> = async (c) => {
   if (page.hasMore) {
     next = await encodeSyncCursor(key, {
       user: auth.userId,
+      role: auth.role,
       since: window.since,
       have: window.have,
       page: { until, want: page.want, after: page.last! },
@@ -61,7 +64,12 @@ export const sync: AppRouteHandler<typeof routes.sync> = async (c) => {
     // Nothing changed: the same cursor, so the same answer, which If-None-Match turns into a 304.
     next = sent;
   } else {
-    next = await encodeSyncCursor(key, { user: auth.userId, since: until, have: page.want });
+    next = await encodeSyncCursor(key, {
+      user: auth.userId,
+      role: auth.role,
+      since: until,
+      have: page.want,
+    });
   }
   const text = JSON.stringify({ data: page.entries, nextCursor: next, hasMore: page.hasMore });
   const etag = await weakEtagOf(text);

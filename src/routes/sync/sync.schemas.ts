@@ -9,7 +9,7 @@ import { SYNC_SECTIONS } from "../../resources/sync";
 export const SYNC_MAX_LIMIT = 1000;
 
 export const SyncQuerySchema = z.object({
-  cursor: z.string().max(8192).optional().openapi({
+  cursor: z.string().max(16_000).optional().openapi({
     description:
       "The `nextCursor` of the previous answer; none for a full snapshot (the first sync of a device, or after a 410).",
   }),
