@@ -131,21 +131,24 @@ describe("GET /api/v1/sync — catching up", () => {
     return { ...w, products, portfolio, stores, replica };
   }
 
-  it("nothing changed: no entries, the same cursor, and 304 for the ETag held", async () => {
-    const { a, admin, product, replica } = await synced();
+  it("nothing changed: no entries, the same cursor, and 304 for the ETag of the last sync", async () => {
+    const { a, admin, product, products, replica } = await synced();
+    const [last] = await replica.sync(a);
+    const etag = last!.response.headers.get("ETag")!;
+    expect(etag).toMatch(/^W\/"/);
     await product(); // a change outside A's scope
     const cursor = replica.cursor!;
-    const first = await a.get(`/sync?cursor=${cursor}`);
-    expect(first.status).toBe(200);
-    const body = (await first.json()) as { data: unknown[]; nextCursor: string; hasMore: boolean };
-    expect(body).toEqual({ data: [], nextCursor: cursor, hasMore: false });
-    const etag = first.headers.get("ETag")!;
-    expect(etag).toMatch(/^W\/"/);
-    const again = await a.get(`/sync?cursor=${cursor}`, { "If-None-Match": etag });
-    expect(again.status).toBe(304);
-    expect(await again.text()).toBe("");
-    await admin.post("/products", newProduct());
-    expect((await a.get(`/sync?cursor=${cursor}`, { "If-None-Match": etag })).status).toBe(304);
+    const idle = await a.get(`/sync?cursor=${cursor}`, { "If-None-Match": etag });
+    expect(idle.status).toBe(304);
+    expect(await idle.text()).toBe("");
+    const plain = await a.get(`/sync?cursor=${cursor}`);
+    expect(plain.headers.get("ETag")).toBe(etag);
+    expect(await plain.json()).toEqual({ data: [], nextCursor: cursor, hasMore: false });
+    // A change in scope: the same request is answered in full.
+    await admin.patch(`/products/${products[0]!.id}`, { price: 77 });
+    const changed = await a.get(`/sync?cursor=${cursor}`, { "If-None-Match": etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("ETag")).not.toBe(etag);
   });
 
   it("a product edit in their portfolio: that product, nothing else, in one page", async () => {

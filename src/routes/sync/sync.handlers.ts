@@ -72,7 +72,11 @@ export const sync: AppRouteHandler<typeof routes.sync> = async (c) => {
     });
   }
   const text = JSON.stringify({ data: page.entries, nextCursor: next, hasMore: page.hasMore });
-  const etag = await weakEtagOf(text);
+  // The ETag of a whole sync names where it leaves the client (its nextCursor): every
+  // change moves the log head, so the answer to that cursor is empty — and tagged the
+  // same — until something changes. The app sends the last ETag it got with its next
+  // sync and gets a 304. A page of a sync in progress is tagged by its content.
+  const etag = await weakEtagOf(page.hasMore || cursor?.page ? text : `sync:${next}`);
   if (notModified(c, etag)) return c.body(null, Status.NOT_MODIFIED);
   c.header("Content-Type", "application/json");
   return c.body(text, Status.OK);
