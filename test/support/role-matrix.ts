@@ -21,6 +21,7 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/products": ["admin", "seller", "support", "analyst"],
   "GET /api/v1/products/{id}": ["admin", "seller", "support", "analyst"],
   "PATCH /api/v1/products/{id}": ["admin"],
+  "PUT /api/v1/products/{id}": ["admin"],
   "DELETE /api/v1/products/{id}": ["admin"],
   "POST /api/v1/establishments": ["admin", "seller"],
   "GET /api/v1/establishments": ["admin", "seller", "support", "analyst"],
