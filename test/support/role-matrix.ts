@@ -27,6 +27,7 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/establishments": ["admin", "seller", "support", "analyst"],
   "GET /api/v1/establishments/{id}": ["admin", "seller", "support", "analyst"],
   "PATCH /api/v1/establishments/{id}": ["admin", "seller"],
+  "PUT /api/v1/establishments/{id}": ["admin", "seller"],
   "DELETE /api/v1/establishments/{id}": ["admin"],
   "GET /api/v1/establishments/{id}/sellers": ["admin", "seller", "support", "analyst"],
   "PUT /api/v1/establishments/{id}/sellers/{userId}": ["admin"],
