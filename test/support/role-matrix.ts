@@ -37,6 +37,7 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "GET /api/v1/portfolios": ["admin", "seller", "support", "analyst"],
   "GET /api/v1/portfolios/{id}": ["admin", "seller", "support", "analyst"],
   "PATCH /api/v1/portfolios/{id}": ["admin"],
+  "PUT /api/v1/portfolios/{id}": ["admin"],
   "DELETE /api/v1/portfolios/{id}": ["admin"],
   "GET /api/v1/portfolios/{id}/items": ["admin", "seller", "support", "analyst"],
   "PUT /api/v1/portfolios/{id}/items/{productId}": ["admin"],
