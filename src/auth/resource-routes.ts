@@ -115,7 +115,17 @@ export function resourceRoutes<const Path extends string, Resource extends z.Zod
         item,
         `createOrReplace${Noun}`,
         `Create or replace ${one} at an id of yours`,
-        particulars,
+        {
+          ...particulars,
+          description: [
+            `For a client that makes its own ids (UUIDv7): a free id creates the ${noun} ` +
+              `(201, as POST); the id of ${one} the caller reaches replaces it whole (200), a ` +
+              "field left out taking its default; nothing is written when nothing differs. " +
+              "`If-Match`: replace only; `If-None-Match: *`: create only (else 412). The id " +
+              `of a deleted ${noun} → 409: ids are never reused.`,
+            particulars.description,
+          ].join(" "),
+        },
       ),
     remove: (roles: Roles, particulars: Particulars = {}) =>
       route(roles, deleteOperation(params), item, `delete${Noun}`, `Delete ${one}`, particulars),

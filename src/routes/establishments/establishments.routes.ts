@@ -42,14 +42,10 @@ export const update = establishments.update(["admin", "seller"], UpdateEstablish
 });
 export const replace = establishments.put(["admin", "seller"], CreateEstablishmentSchema, {
   description:
-    "For a client that makes its own ids (UUIDv7): a free id creates the store (201, as " +
-    "POST: a seller's goes on their route), the id of a store the caller reaches replaces " +
-    "it (200) with the body, whose missing fields take their defaults. With `If-Match` only " +
-    `a replace, with \`If-None-Match: *\` only a create (else 412). ${SCOPE_NOTE} The id ` +
-    "of a deleted store → 409 for an admin (ids are never reused), 404 for a seller. A " +
-    "seller sends only name, kind, address, city, department, latitude, longitude and " +
-    "phone (any other field → 403), and on a replace name and kind as they are (else " +
-    "403): taxId, portfolioId and status stay as an admin set them. A taxId in use → 409.",
+    `${SCOPE_NOTE} A deleted store is a 404 to a seller. A seller's new store goes on their ` +
+    "route; a seller sends only the fields POST lets them set (else 403), on a replace " +
+    "name and kind as stored (else 403), and taxId, portfolioId and status stay as an " +
+    "admin set them. A taxId in use → 409.",
 });
 export const remove = establishments.remove(["admin"], {
   description: "Soft delete: it disappears from reads and lists; its taxId can be reused.",

@@ -29,16 +29,9 @@ export const update = portfolios.update(["admin"], UpdatePortfolioSchema);
 export const replace = portfolios.put(["admin"], CreatePortfolioSchema, {
   summary: "Create or replace a portfolio at an id of yours, with its items",
   description:
-    "For a client that makes its own ids (UUIDv7): a free id creates the portfolio and " +
-    "its items (201, as POST), the id of a live portfolio replaces it (200) with the body, " +
-    "whose missing fields take their defaults. `items`, when sent, replaces the item set " +
-    "in the same atomic write (items left out are removed; an empty list removes them " +
-    "all); when left out, the items stay as they are. Items are checked as POST checks " +
-    "them (400 naming each bad one). A change to the items applies to the portfolio as it " +
-    "was read: a write landing in between makes it read again, and after five such writes " +
-    "it answers 412. With `If-Match` only a replace, with " +
-    "`If-None-Match: *` only a create (else 412). The id of a deleted portfolio → 409: ids " +
-    "are never reused. A name in use by another live portfolio → 409.",
+    "`items`, when sent, replace the item set in the same write, checked as POST checks " +
+    "them; left out, the items stay. A write landing between its read and its write makes " +
+    "it read again; after five, 412. A name another live portfolio has → 409.",
 });
 export const remove = portfolios.remove(["admin"], {
   description:

@@ -23,12 +23,7 @@ export const list = products.list(ALL_ROLES, ProductListQuerySchema, ProductPage
 export const get = products.get(ALL_ROLES);
 export const update = products.update(["admin"], UpdateProductSchema);
 export const replace = products.put(["admin"], CreateProductSchema, {
-  description:
-    "For a client that makes its own ids (UUIDv7): a free id creates the product (201, as " +
-    "POST), the id of a live product replaces it (200) with the body, whose missing fields " +
-    "take their defaults. With `If-Match` only a replace, with `If-None-Match: *` only a " +
-    "create (else 412). The id of a deleted product → 409: ids are never reused. A sku or " +
-    "gtin another live product has → 409 naming the field.",
+  description: "A sku or gtin another live product has → 409 naming the field.",
 });
 export const remove = products.remove(["admin"], {
   description:
