@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { uuidv7 } from "../src/lib/ids";
 import { OPENAPI_PATH } from "../src/lib/openapi";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, bearer, login, signIn } from "./support/auth";
@@ -415,6 +416,30 @@ describe("successful answers match their documented schemas", () => {
       "PUT /api/v1/portfolios/{id}/items/{productId}",
       api.put(`/portfolios/${portfolio.id}/items/${other.id}`, { position: 5 }),
     );
+  });
+
+  it("create or replace at an id the client made (PUT): 201, 200, and 412 when create only", async () => {
+    const product = { id: uuidv7(), body: newProduct() };
+    const putProduct = (body: object, headers?: Record<string, string>) =>
+      answer("PUT /api/v1/products/{id}", api.put(`/products/${product.id}`, body, headers));
+    await putProduct(product.body);
+    await putProduct({ ...product.body, price: 2700 });
+    await putProduct(product.body, { "If-None-Match": "*" });
+    const storeId = uuidv7();
+    for (const body of [newEstablishment(), newEstablishment({ phone: "+57 604 555 0101" })]) {
+      await answer(
+        "PUT /api/v1/establishments/{id}",
+        client(seller.headers).put(`/establishments/${storeId}`, body),
+      );
+    }
+    const portfolioId = uuidv7();
+    const name = `Contrato ${crypto.randomUUID()}`;
+    for (const items of [[{ productId: product.id }], []]) {
+      await answer(
+        "PUT /api/v1/portfolios/{id}",
+        api.put(`/portfolios/${portfolioId}`, { name, items }),
+      );
+    }
   });
 
   it("users and their sessions", async () => {

@@ -21,6 +21,7 @@ describe("API1:2023 Broken Object Level Authorization", () => {
     for (const response of [
       await mine.get(`/establishments/${store.id}`),
       await mine.patch(`/establishments/${store.id}`, { address: "Calle 1 # 2-3" }),
+      await mine.put(`/establishments/${store.id}`, newEstablishment()),
       await mine.get(`/establishments/${store.id}/portfolio`),
       await mine.get(`/establishments/${store.id}/sellers`),
     ]) {

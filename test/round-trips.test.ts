@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { uuidv7 } from "../src/lib/ids";
 import { client, created, newEstablishment, newProduct } from "./support/api";
 import { actor, createUser, refresh } from "./support/auth";
 import { call, jsonBody } from "./support/http";
@@ -37,6 +38,18 @@ describe("D1 round trips per request", async () => {
     await admin.post("/establishments", newEstablishment({ portfolioId: portfolio.id })),
   );
   await admin.put(`/establishments/${store.id}/sellers/${sellerActor.user.id}`, {});
+  // Rows an offline client made with PUT at its own ids, for the PUTs that replace them.
+  const putProduct = { id: uuidv7(), body: newProduct() };
+  await created(await admin.put(`/products/${putProduct.id}`, putProduct.body));
+  const putStore = { id: uuidv7(), body: newEstablishment() };
+  await created(await seller.put(`/establishments/${putStore.id}`, putStore.body));
+  const putPortfolio = { id: uuidv7(), name: `RT ${crypto.randomUUID()}` };
+  await created(
+    await admin.put(`/portfolios/${putPortfolio.id}`, {
+      name: putPortfolio.name,
+      items: [{ productId: product.id }],
+    }),
+  );
   // The overview serves a stored snapshot: made here, so the GET below only reads it.
   await admin.post("/stats/overview/refresh", undefined);
 
@@ -98,6 +111,52 @@ describe("D1 round trips per request", async () => {
     [
       "PUT /portfolios/{id}/items/{productId}",
       () => admin.put(`/portfolios/${portfolio.id}/items/${other.id}`, {}),
+      2,
+    ],
+    // PUT: one read of what is at the id (and the handler's own checks), then one batch;
+    // a replace that changes something reads the row again inside that batch.
+    ["PUT /products/{id} (create)", () => admin.put(`/products/${uuidv7()}`, newProduct()), 2],
+    [
+      "PUT /products/{id} (replace)",
+      () => {
+        priceChanges += 1;
+        return admin.put(`/products/${putProduct.id}`, {
+          ...putProduct.body,
+          price: 2_000_000 + priceChanges,
+        });
+      },
+      2,
+    ],
+    [
+      "PUT /establishments/{id} (seller, create)",
+      () => seller.put(`/establishments/${uuidv7()}`, newEstablishment()),
+      2,
+    ],
+    [
+      "PUT /establishments/{id} (seller, replace)",
+      () =>
+        seller.put(`/establishments/${putStore.id}`, {
+          ...putStore.body,
+          address: `Calle ${crypto.randomUUID()}`,
+        }),
+      2,
+    ],
+    [
+      "PUT /portfolios/{id} with items (create)",
+      () =>
+        admin.put(`/portfolios/${uuidv7()}`, {
+          name: `RT ${crypto.randomUUID()}`,
+          items: [{ productId: other.id }],
+        }),
+      2,
+    ],
+    [
+      "PUT /portfolios/{id} with other items (replace)",
+      () =>
+        admin.put(`/portfolios/${putPortfolio.id}`, {
+          name: putPortfolio.name,
+          items: [{ productId: other.id }],
+        }),
       2,
     ],
     ["GET /users", () => admin.get("/users"), 1],

@@ -54,16 +54,46 @@ export async function assertSellerMaySet(
   if (c.var.auth.role !== "seller") return;
   const allowed: readonly string[] = SELLER_WRITABLE_FIELDS[operation];
   const refused = Object.keys(await c.req.json()).filter((field) => !allowed.includes(field));
-  if (refused.length === 0) return;
-  throw new ApiError("forbidden", {
+  if (refused.length > 0) throw sellerMayNot("set", refused);
+}
+
+/** The columns a store's department and city are stored as, besides their names. */
+const PLACE_CODES = ["departmentCode", "cityCode"];
+
+/**
+ * What the caller's PUT replaces on a store of their route, of the `values` it would write.
+ * An admin replaces them all. A seller only the fields they may change: those only an
+ * admin sets (taxId, portfolioId, status) cannot be in their body (assertSellerMaySet,
+ * "create") and stay as stored; those they set only on create (name, kind) must be sent as
+ * `stored` has them (403 naming them otherwise).
+ */
+export function replacementBy<Values extends Record<string, unknown>>(
+  auth: AccessClaims,
+  stored: Record<string, unknown>,
+  values: Values,
+): Partial<Values> {
+  if (auth.role !== "seller") return values;
+  const { create, update }: Record<string, readonly string[]> = SELLER_WRITABLE_FIELDS;
+  const changed = create!.filter(
+    (field) => !update!.includes(field) && values[field] !== stored[field],
+  );
+  if (changed.length > 0) throw sellerMayNot("change", changed);
+  return Object.fromEntries(
+    Object.entries(values).filter(([field]) => [...update!, ...PLACE_CODES].includes(field)),
+  ) as Partial<Values>;
+}
+
+/** 403 naming each field a seller may not set or change. */
+function sellerMayNot(verb: "set" | "change", fields: string[]) {
+  return new ApiError("forbidden", {
     detail: {
-      en: `A seller may not set ${refused.join(", ")}; ask an admin`,
-      es: `Un vendedor no puede cambiar ${refused.join(", ")}; pídaselo a un administrador`,
+      en: `A seller may not ${verb} ${fields.join(", ")}; ask an admin`,
+      es: `Un vendedor no puede cambiar ${fields.join(", ")}; pídaselo a un administrador`,
     },
-    errors: refused.map((field) => ({
+    errors: fields.map((field) => ({
       path: `/${field}`,
       message: {
-        en: `Only an admin may set ${field}`,
+        en: `Only an admin may ${verb} ${field}`,
         es: `Solo un administrador puede cambiar ${field}`,
       },
     })),

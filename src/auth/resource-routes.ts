@@ -1,11 +1,12 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import type { UserRole } from "../db/schema";
-import { idParam } from "../lib/fields";
+import { clientIdParam, idParam } from "../lib/fields";
 import * as Status from "../lib/http-status";
 import {
   createOperation,
   deleteOperation,
   listOperation,
+  putOperation,
   readOperation,
   updateOperation,
 } from "../lib/operations";
@@ -25,8 +26,9 @@ interface Particulars {
 }
 
 /**
- * The standard routes of a resource — create, list, get, update, delete — each with its
- * operation (src/lib/operations.ts), its path, tag and a summary in the resource's words.
+ * The standard routes of a resource — create, list, get, update, delete, and create or
+ * replace at an id the client chose (PUT) — each with its operation
+ * (src/lib/operations.ts), its path, tag and a summary in the resource's words.
  * A resource's `*.routes.ts` says only who may call each and what is particular to it.
  */
 export function resourceRoutes<const Path extends string, Resource extends z.ZodType>(resource: {
@@ -105,6 +107,25 @@ export function resourceRoutes<const Path extends string, Resource extends z.Zod
         `update${Noun}`,
         `Update ${one}`,
         particulars,
+      ),
+    put: <Body extends z.ZodType>(roles: Roles, body: Body, particulars: Particulars = {}) =>
+      route(
+        roles,
+        putOperation(clientIdParam(noun), body, schema),
+        item,
+        `createOrReplace${Noun}`,
+        `Create or replace ${one} at an id of yours`,
+        {
+          ...particulars,
+          description: [
+            `For a client that makes its own ids (UUIDv7): a free id creates the ${noun} ` +
+              `(201, as POST); the id of ${one} the caller reaches replaces it whole (200), a ` +
+              "field left out taking its default; nothing is written when nothing differs. " +
+              "`If-Match`: replace only; `If-None-Match: *`: create only (else 412). The id " +
+              `of a deleted ${noun} → 409: ids are never reused.`,
+            particulars.description,
+          ].join(" "),
+        },
       ),
     remove: (roles: Roles, particulars: Particulars = {}) =>
       route(roles, deleteOperation(params), item, `delete${Noun}`, `Delete ${one}`, particulars),

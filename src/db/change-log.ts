@@ -1,4 +1,5 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { inChunks, JSON_LIST_CHUNK } from "./chunk";
 import type { Database } from "./client";
 import { changedEntityTypes, changes, portfolioItems } from "./schema";
 import type { VersionedTable } from "./versions";
@@ -60,4 +61,23 @@ export const logNewPortfolioItems = (db: Database, portfolioId: string, at: stri
     sql`select null, 'portfolio_item', ${portfolioItems.productId}, 'upsert', 1, ${at},
       ${portfolioItems.portfolioId}, null
     from ${portfolioItems} where ${eq(portfolioItems.portfolioId, portfolioId)}`,
+  );
+
+/**
+ * The log rows of items of one portfolio that a change adds or changes (`upsert`) or
+ * removes (`delete`), at the portfolio's version after it: one statement per chunk of
+ * product ids (bound as one JSON list), each written only while `guard` holds.
+ */
+export const logPortfolioItems = (
+  db: Database,
+  portfolioId: string,
+  productIds: readonly string[],
+  change: { op: ChangeEntry["op"]; version: number; at: string; guard: SQL },
+) =>
+  inChunks(productIds, JSON_LIST_CHUNK).map((chunk) =>
+    db.insert(changes).select(
+      sql`select null, 'portfolio_item', value, ${change.op}, ${change.version}, ${change.at},
+        ${portfolioId}, null
+      from json_each(${JSON.stringify(chunk)}) where ${change.guard}`,
+    ),
   );

@@ -13,7 +13,18 @@ export function chunkRowsForInsert<Row>(table: Table, rows: readonly Row[]): Row
     1,
     Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(table)).length),
   );
+  return inChunks(rows, perStatement);
+}
+
+/**
+ * How many entries of a list one statement binds as a single JSON parameter (read with
+ * json_each): a few tens of kilobytes, far under D1's limits on a value and a statement.
+ */
+export const JSON_LIST_CHUNK = 250;
+
+/** `rows` in consecutive chunks of at most `size`. */
+export function inChunks<Row>(rows: readonly Row[], size: number): Row[][] {
   const chunks: Row[][] = [];
-  for (let i = 0; i < rows.length; i += perStatement) chunks.push(rows.slice(i, i + perStatement));
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
   return chunks;
 }

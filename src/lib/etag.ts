@@ -126,6 +126,46 @@ export const IfNoneMatchHeaderSchema = z.object({
 });
 
 /**
+ * Documents the If-None-Match request header of a PUT that may create: only `*`, "create
+ * only" (RFC 9110 §13.1.2), is taken; any other value is a 400.
+ */
+export const IfNoneMatchAnyHeaderSchema = z.object({
+  "if-none-match": z
+    .literal("*")
+    .optional()
+    .openapi({
+      description:
+        "`*`: create only. When the id already holds the resource → 412 with " +
+        "`currentVersion`, and nothing is written. No other value is taken here.",
+    }),
+});
+
+/** The write may only create: `If-None-Match: *` (its schema takes no other value). */
+export const createOnly = (c: Context) => c.req.header("If-None-Match") !== undefined;
+
+/** 412 for a create-only write (`If-None-Match: *`) that found the resource there. */
+export function alreadyExists(currentVersion: number): ApiError {
+  return new ApiError("precondition-failed", {
+    detail: {
+      en: `The resource already exists, at version ${currentVersion}; send If-Match to replace it.`,
+      es: `El recurso ya existe, en la versión ${currentVersion}; envíe If-Match para reemplazarlo.`,
+    },
+    extensions: { currentVersion },
+    headers: { ETag: etagFor(currentVersion) },
+  });
+}
+
+/** 412 for If-Match on a resource that does not exist: there is no version to match. */
+export function nothingToMatch(): ApiError {
+  return new ApiError("precondition-failed", {
+    detail: {
+      en: "If-Match names a version, but the resource does not exist; send no If-Match to create it.",
+      es: "If-Match indica una versión, pero el recurso no existe; envíe la solicitud sin If-Match para crearlo.",
+    },
+  });
+}
+
+/**
  * The write's WHERE guard for If-Match: with the header, the UPDATE only applies while the
  * row is still at the version that was checked (closing the read→write race); without
  * it, the write goes through (last writer wins).

@@ -47,6 +47,27 @@ export const pathIds = <const K extends string>(names: Record<K, string>) =>
 /** The `{id}` path parameter of a resource. */
 export const idParam = (thing: string) => pathIds({ id: thing });
 
+/** A UUIDv7 (RFC 9562) in either case: version nibble 7, variant 10 (8, 9, a or b). */
+const UUIDV7 =
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-7[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+
+/**
+ * The `{id}` of a PUT that may create: an id the client made (an offline app mints its own
+ * UUIDv7s), so it must be one; stored lower-cased, as the ids the API makes are.
+ */
+export const clientIdParam = (thing: string) =>
+  z.object({
+    id: z
+      .string()
+      .regex(UUIDV7, message("uuidv7"))
+      .toLowerCase()
+      .openapi({
+        param: { name: "id", in: "path" },
+        description: `The ${thing}'s id: a UUIDv7 (RFC 9562), yours when you create it.`,
+        example: "0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90",
+      }),
+  });
+
 /** An RFC 3339 UTC timestamp as the API writes them (`2026-11-26T21:05:42.123Z`). */
 export const timestamp = () =>
   z.string().openapi({ format: "date-time", example: "2026-11-26T21:05:42.123Z" });

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { IfMatchHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
+import { IfMatchHeaderSchema, IfNoneMatchAnyHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
 import * as Status from "./http-status";
 import { IdempotencyKeyHeaderSchema } from "./idempotency-key";
 import { etagHeader, jsonBody, jsonContent, locationHeader, replayedHeader } from "./openapi";
@@ -86,6 +86,39 @@ export const updateOperation = <P extends Params, B extends Schema, R extends Sc
   request: { params, headers: IfMatchHeaderSchema, body: jsonBody(body) },
   responses: {
     [Status.OK]: { description: "Updated", headers: etagHeader, content: jsonContent(resource) },
+    ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
+  },
+});
+
+/**
+ * PUT to an id the client chose: create (201, as POST: Location, ETag, Idempotency-Key) or
+ * replace (200). If-Match makes it replace only, If-None-Match: * create only (412 when
+ * not so); 404 for a row out of reach, 409 for a taken unique value or a deleted row's id.
+ */
+export const putOperation = <P extends Params, B extends Schema, R extends Schema>(
+  params: P,
+  body: B,
+  resource: R,
+) => ({
+  method: "put" as const,
+  request: {
+    params,
+    headers: IfMatchHeaderSchema.extend(IfNoneMatchAnyHeaderSchema.shape).extend(
+      IdempotencyKeyHeaderSchema.shape,
+    ),
+    body: jsonBody(body),
+  },
+  responses: {
+    [Status.OK]: {
+      description: "Replaced, or already as sent (then nothing was written)",
+      headers: etagHeader,
+      content: jsonContent(resource),
+    },
+    [Status.CREATED]: {
+      description: "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)",
+      headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
+      content: jsonContent(resource),
+    },
     ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });

@@ -41,8 +41,8 @@ const hasFields = (schema: Request["query"]) =>
   (!(schema instanceof z.ZodObject) || Object.keys(schema.shape).length > 0);
 
 /**
- * If-None-Match is the one header a route reads that has no wrong value: a tag that is not
- * the current one is simply not a match.
+ * On a read, If-None-Match is the one header that has no wrong value: a tag that is not the
+ * current one is simply not a match. (A PUT takes only `*` in it, but has a body to validate.)
  */
 const HEADERS_THAT_CANNOT_FAIL = new Set(["if-none-match"]);
 
@@ -71,7 +71,8 @@ export interface Touches {
  * - 400 when anything of the request is validated (the router's `defaultHook`, a cursor,
  *   a malformed If-Match);
  * - 413 and 415 when it takes a body (`limitBodySize`, `requireJsonBody`);
- * - 412 when it takes If-Match (a stale version), 304 when it takes If-None-Match;
+ * - 412 when it takes If-Match (a stale version) or is a write that takes If-None-Match
+ *   (`*`, create only, and the resource exists); 304 when a read takes If-None-Match;
  * - 422 when it takes Idempotency-Key (the key reused with another body);
  * - 503 when it touches D1 or KV (the error handler maps their outages), and 500, the bug
  *   any route may have.
@@ -79,21 +80,24 @@ export interface Touches {
 function sharedResponses(config: Contracted, touches: Touches) {
   const { request } = config;
   const headers = new Set(headerNames(request?.headers));
+  const read = config.method === "get";
   const problems: ProblemStatus[] = [];
   if (request !== undefined && validates(request)) problems.push(Status.BAD_REQUEST);
   if (request?.body !== undefined) problems.push(...BODY_GUARD_STATUSES);
-  if (headers.has("if-match")) problems.push(Status.PRECONDITION_FAILED);
+  if (headers.has("if-match") || (!read && headers.has("if-none-match")))
+    problems.push(Status.PRECONDITION_FAILED);
   if (headers.has("idempotency-key")) problems.push(Status.UNPROCESSABLE_CONTENT);
   problems.push(Status.INTERNAL_SERVER_ERROR);
   if (touches.storage) problems.push(Status.SERVICE_UNAVAILABLE);
   return {
-    ...(headers.has("if-none-match") && {
-      [Status.NOT_MODIFIED]: {
-        description: "Unchanged since the If-None-Match ETag: no body",
-        // The same tag as the full answer carries.
-        headers: { ETag: etagOf(config.responses[Status.OK]) ?? etagHeader.ETag },
-      },
-    }),
+    ...(read &&
+      headers.has("if-none-match") && {
+        [Status.NOT_MODIFIED]: {
+          description: "Unchanged since the If-None-Match ETag: no body",
+          // The same tag as the full answer carries.
+          headers: { ETag: etagOf(config.responses[Status.OK]) ?? etagHeader.ETag },
+        },
+      }),
     ...problemResponses(...problems),
   };
 }

@@ -101,6 +101,10 @@ const checkMessages = {
     en: `${f} must be an entity type such as establishment`,
     es: `${f} debe ser un tipo de entidad como establishment`,
   }),
+  uuidv7: (f) => ({
+    en: `${f} must be a UUIDv7 such as 0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90`,
+    es: `${f} debe ser un UUIDv7 como 0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90`,
+  }),
   requestId: (f) => ({
     en: `${f} must be 1 to 128 letters, digits or . _ -`,
     es: `${f} debe tener de 1 a 128 letras, dígitos o . _ -`,

@@ -95,19 +95,21 @@ export function auditUpdate(
   where: SQL,
 ) {
   const row = auditRow(c, entry);
-  // One row per patched field, its {before, after} or NULL when it does not change; the
-  // object is built from the others (json() keeps each value JSON through the subquery).
+  // One row per patched field (column1), its {before, after} or NULL when it does not
+  // change (column2); the object is built from the others (json() keeps each value JSON
+  // through the subquery). A VALUES list, not a UNION ALL: D1 allows a compound SELECT 5
+  // terms, and a replace (PUT) sets every field of a resource.
   const perField = sql.join(
     fields.map(
       (field) =>
-        sql`select ${field[0]} as field, case when ${differs(field)} then json_object('before', ${field[1]}, 'after', ${field[2]}) end as change`,
+        sql`(${field[0]}, case when ${differs(field)} then json_object('before', ${field[1]}, 'after', ${field[2]}) end)`,
     ),
-    sql` union all `,
+    sql`, `,
   );
   return c.var.db.insert(auditEvents).select(
     sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
       ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent},
-      (select json_group_object(field, json(change)) from (${perField}) where change is not null),
+      (select json_group_object(column1, json(column2)) from (values ${perField}) where column2 is not null),
       ${row.capturedAt}, ${row.deviceId}, ${row.appVersion}
     from ${table} where ${where}`,
   );

@@ -48,13 +48,13 @@ async function selectTarget<Row>(c: Context, target: Target, columns: SelectedFi
 }
 
 /** What a person calls each kind of row, for the 404s. */
-const entityNames = {
+export const entityNames = {
   product: { en: "product", es: "el producto" },
   portfolio: { en: "portfolio", es: "el portafolio" },
   establishment: { en: "establishment", es: "el establecimiento" },
   user: { en: "user", es: "el usuario" },
 } as const satisfies Record<string, Text>;
-type EntityType = keyof typeof entityNames;
+export type EntityType = keyof typeof entityNames;
 
 /** 404 for a row the caller cannot reach: `No such product` / `No existe el producto`. */
 export const noSuch = (entityType: EntityType) => {

@@ -101,13 +101,17 @@ describe("responses the app gives any route (src/lib/route-contract.ts)", () => 
     }
   });
 
-  it("a path parameter means 400; If-Match means 412; If-None-Match means 304", () => {
+  it("a path parameter means 400; If-Match means 412; If-None-Match 304 on a read, 412 on a write", () => {
     for (const { key, operation } of operations) {
       const names = parameters(operation).map((p) => `${p.in}:${p.name.toLowerCase()}`);
+      const read = key.startsWith("GET ");
       if (names.some((name) => name.startsWith("path:")))
         expect(has(operation, "400"), key).toBe(true);
       if (names.includes("header:if-match")) expect(has(operation, "412"), key).toBe(true);
-      if (names.includes("header:if-none-match")) expect(has(operation, "304"), key).toBe(true);
+      if (names.includes("header:if-none-match")) {
+        expect(has(operation, "304"), key).toBe(read);
+        expect(has(operation, "412"), key).toBe(!read || names.includes("header:if-match"));
+      }
       if (names.includes("header:idempotency-key")) expect(has(operation, "422"), key).toBe(true);
     }
   });

@@ -1,6 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { assertSellerMaySet, visibleEstablishment } from "../../auth/establishment-scope";
-import { findPlace, loadPlaces, type Places } from "../../db/places";
+import type { Context } from "hono";
+import {
+  assertSellerMaySet,
+  replacementBy,
+  visibleEstablishment,
+} from "../../auth/establishment-scope";
+import { findPlace, loadPlaces, type Place, type Places } from "../../db/places";
 import {
   establishmentSellers,
   establishments,
@@ -15,9 +20,10 @@ import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError, type FieldError } from "../../lib/problem";
 import { nameKeyOf } from "../../lib/search-key";
-import type { AppRouteHandler } from "../../lib/types";
+import type { AppRouteContext, AppRouteHandler } from "../../lib/types";
 import { invalidFields } from "../../lib/validation";
-import { commitCreate, replayRecorded } from "../../request/idempotent-create";
+import { createOrReplace, putState, recordedOr } from "../../request/create-or-replace";
+import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import {
   establishmentColumns,
@@ -28,7 +34,7 @@ import {
 import { itemColumns, portfolioColumns } from "../../resources/portfolios";
 import { establishmentTarget, findVisible, livePortfolio } from "./establishments.queries";
 import type * as routes from "./establishments.routes";
-import type { Establishment } from "./establishments.schemas";
+import type { CreateEstablishment, Establishment } from "./establishments.schemas";
 
 const notFound = () => noSuch("establishment");
 
@@ -46,57 +52,100 @@ function placeOf(places: Places, body: { department?: string; city?: string }) {
   return { place, errors };
 }
 
-export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const body = c.req.valid("json");
-  await assertSellerMaySet(c, "create");
+/** A store's fields as a create or a replace writes them: a field left out takes its default. */
+const establishmentValues = (body: CreateEstablishment, place: Place) => ({
+  name: body.name,
+  taxId: body.taxId ?? null,
+  kind: body.kind,
+  address: body.address,
+  ...place,
+  latitude: body.latitude ?? null,
+  longitude: body.longitude ?? null,
+  phone: body.phone ?? null,
+  portfolioId: body.portfolioId ?? null,
+  status: body.status,
+});
+type EstablishmentValues = ReturnType<typeof establishmentValues>;
+
+/**
+ * What is wrong with a create or replace body, read against DIVIPOLA and the portfolios
+ * (`portfolio`: the live one it names, if any), or its values.
+ */
+async function checked(c: Context, body: CreateEstablishment, portfolio: unknown[]) {
+  const { place, errors } = placeOf(await loadPlaces(c.var.db), body);
+  if (body.portfolioId !== undefined && portfolio.length === 0) errors.push(unknownPortfolio);
+  return place && errors.length === 0
+    ? { values: establishmentValues(body, place) }
+    : { invalid: invalidFields(errors) };
+}
+
+/**
+ * The store created at `id` (by POST, or by a PUT at a free id): a seller who adds a
+ * store is the one who visits it, so it goes on their route.
+ */
+function newEstablishment(c: Context, id: string, values: EstablishmentValues) {
   const { userId, role } = c.var.auth;
-  const db = c.var.db;
-  const { place, errors } = placeOf(await loadPlaces(db), body);
-  if (body.portfolioId !== undefined && (await livePortfolio(db, body.portfolioId)).length === 0)
-    errors.push(unknownPortfolio);
-  if (!place || errors.length > 0) {
-    const replay = await replayRecorded(c);
-    if (replay) return replay;
-    throw invalidFields(errors);
-  }
   const now = new Date().toISOString();
-  // A seller who adds a store is the one who visits it.
   const sellerIds = role === "seller" ? [userId] : [];
-  const row = {
-    id: uuidv7(),
-    name: body.name,
-    taxId: body.taxId ?? null,
-    kind: body.kind,
-    address: body.address,
-    city: place.city,
-    cityCode: place.cityCode,
-    department: place.department,
-    departmentCode: place.departmentCode,
-    latitude: body.latitude ?? null,
-    longitude: body.longitude ?? null,
-    phone: body.phone ?? null,
-    portfolioId: body.portfolioId ?? null,
-    status: body.status,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const row = { id, ...values, version: 1, createdAt: now, updatedAt: now };
   const establishment: Establishment = { ...row, sellerIds };
-  return commitCreate(c, {
-    target: establishmentTarget(c.var.auth, row.id),
+  const db = c.var.db;
+  return {
     body: establishment,
-    location: `${API_BASE}/establishments/${row.id}`,
+    location: `${API_BASE}/establishments/${id}`,
     inserts: [
       db.insert(establishments).values({ ...row, ...nameKeyOf(row) }),
       ...sellerIds.map((sellerId) =>
-        db
-          .insert(establishmentSellers)
-          .values({ establishmentId: row.id, sellerId, assignedAt: now }),
+        db.insert(establishmentSellers).values({ establishmentId: id, sellerId, assignedAt: now }),
       ),
     ],
     audited: { name: row.name, city: row.city, portfolioId: row.portfolioId },
+  };
+}
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const body = c.req.valid("json");
+  await assertSellerMaySet(c, "create");
+  const portfolio =
+    body.portfolioId === undefined ? [] : await livePortfolio(c.var.db, body.portfolioId);
+  const { values, invalid } = await checked(c, body, portfolio);
+  if (invalid) return recordedOr(c, invalid);
+  const id = uuidv7();
+  return commitCreate(c, {
+    target: establishmentTarget(c.var.auth, id),
+    ...newEstablishment(c, id, values),
   });
 };
+
+export const replace: AppRouteHandler<typeof routes.replace> = (c) => putEstablishment(c);
+
+async function putEstablishment(c: AppRouteContext<typeof routes.replace>): Promise<Response> {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  await assertSellerMaySet(c, "create");
+  const db = c.var.db;
+  const target = establishmentTarget(c.var.auth, id);
+  // One round trip for every check: what is at the id, and the portfolio the body names.
+  const [[found], portfolio] = await db.batch([
+    putState(c, target, { name: establishments.name, kind: establishments.kind }),
+    livePortfolio(db, body.portfolioId ?? ""),
+  ]);
+  const { values, invalid } = await checked(c, body, portfolio);
+  // `values` are there whenever `invalid` is not: createOrReplace refuses before it creates.
+  return createOrReplace(c, target, found, {
+    tellDeleted: c.var.auth.role === "admin",
+    invalid,
+    create: () => newEstablishment(c, id, values!),
+    replace: async (stored) => {
+      const establishment = await updateVersioned(c, target, {
+        patch: replacementBy(c.var.auth, stored, values!),
+        returning: establishmentColumns,
+      });
+      return c.json(toEstablishment(establishment), Status.OK);
+    },
+    again: () => putEstablishment(c),
+  });
+}
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) =>
   c.json(await establishmentPage(c.var.db, c.var.auth, c.req.valid("query")), Status.OK);

@@ -40,6 +40,13 @@ export const update = establishments.update(["admin", "seller"], UpdateEstablish
     "city, department, latitude, longitude and phone (any other field → 403, before the " +
     "store is looked up).",
 });
+export const replace = establishments.put(["admin", "seller"], CreateEstablishmentSchema, {
+  description:
+    `${SCOPE_NOTE} A deleted store is a 404 to a seller. A seller's new store goes on their ` +
+    "route; a seller sends only the fields POST lets them set (else 403), on a replace " +
+    "name and kind as stored (else 403), and taxId, portfolioId and status stay as an " +
+    "admin set them. A taxId in use → 409.",
+});
 export const remove = establishments.remove(["admin"], {
   description: "Soft delete: it disappears from reads and lists; its taxId can be reused.",
 });

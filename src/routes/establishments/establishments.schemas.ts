@@ -77,6 +77,7 @@ export const CreateEstablishmentSchema = z
   })
   .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
   .openapi("CreateEstablishment", { example: examples.createEstablishment });
+export type CreateEstablishment = z.infer<typeof CreateEstablishmentSchema>;
 
 export const UpdateEstablishmentSchema = patchBody({
   ...fields,

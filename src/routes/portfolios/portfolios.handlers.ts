@@ -1,107 +1,149 @@
 import { and, eq, sql } from "drizzle-orm";
-import { logNewPortfolioItems } from "../../db/change-log";
-import { chunkRowsForInsert } from "../../db/chunk";
+import type { Database } from "../../db/client";
 import { keyset } from "../../db/keyset";
 import { establishments, portfolioItems, portfolios } from "../../db/schema";
 import { contains } from "../../db/search";
 import { isLive } from "../../db/versions";
-import { etagFor, notModified } from "../../lib/etag";
+import { assertIfMatch, etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
-import { ApiError, type FieldError } from "../../lib/problem";
-import type { AppRouteHandler } from "../../lib/types";
-import { commitCreate, replayRecorded } from "../../request/idempotent-create";
+import { ApiError } from "../../lib/problem";
+import type { AppRouteContext, AppRouteHandler } from "../../lib/types";
+import { diff } from "../../request/audit";
+import { createOrReplace, putState, recordedOr } from "../../request/create-or-replace";
+import { replaceWithHeld } from "../../request/held-replace";
+import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { type Portfolio, portfolioColumns } from "../../resources/portfolios";
-import { findPortfolio, liveProducts, portfolioTarget } from "./portfolios.queries";
+import {
+  auditedItems,
+  type ItemValues,
+  itemProblems,
+  itemSetChange,
+  itemSetStatements,
+  itemValues,
+  newItems,
+  productIdsOf,
+  storedItems,
+} from "./portfolio-item-set";
+import {
+  findPortfolio,
+  liveProductReads,
+  liveProducts,
+  portfolioTarget,
+  statusById,
+} from "./portfolios.queries";
 import type * as routes from "./portfolios.routes";
+import type { CreatePortfolio } from "./portfolios.schemas";
 
 const notFound = () => noSuch("portfolio");
 
-export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const { items, ...body } = c.req.valid("json");
-  const db = c.var.db;
+/** A portfolio's fields as a create or a replace writes them: a field left out takes its default. */
+const portfolioValues = (body: Omit<CreatePortfolio, "items">) => ({
+  name: body.name,
+  description: body.description ?? null,
+  status: body.status,
+});
 
-  // Every bad item is reported at once, each at its own path.
-  const errors: FieldError[] = [];
-  const firstIndex = new Map<string, number>();
-  items.forEach((item, index) => {
-    const earlier = firstIndex.get(item.productId);
-    if (earlier === undefined) firstIndex.set(item.productId, index);
-    else
-      errors.push({
-        path: `/items/${index}/productId`,
-        message: {
-          en: `productId is listed twice (also at /items/${earlier})`,
-          es: `productId está dos veces (también en /items/${earlier})`,
-        },
-      });
-  });
-  const statuses = await liveProducts(db, [...firstIndex.keys()]);
-  items.forEach((item, index) => {
-    const status = statuses.get(item.productId);
-    if (status === undefined)
-      errors.push({
-        path: `/items/${index}/productId`,
-        message: { en: "productId names no product", es: "productId no es un producto" },
-      });
-    else if (status !== "active")
-      errors.push({
-        path: `/items/${index}/productId`,
-        message: { en: "The product is inactive", es: "El producto está inactivo" },
-      });
-  });
-  if (errors.length > 0) {
-    const replay = await replayRecorded(c);
-    if (replay) return replay;
-    errors.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
-    throw new ApiError("validation-error", {
-      detail:
-        errors.length === 1
-          ? { en: "1 item is invalid", es: "1 ítem no es válido" }
-          : {
-              en: `${errors.length} items are invalid`,
-              es: `${errors.length} ítems no son válidos`,
-            },
-      errors,
-    });
-  }
-
+/** The portfolio created at `id` with its items (by POST, or by a PUT at a free id). */
+function newPortfolio(
+  db: Database,
+  id: string,
+  values: ReturnType<typeof portfolioValues>,
+  items: ItemValues[],
+) {
   const now = new Date().toISOString();
   const portfolio: Portfolio = {
-    id: uuidv7(),
-    name: body.name,
-    description: body.description ?? null,
-    status: body.status,
+    id,
+    ...values,
     version: 1,
     createdAt: now,
     updatedAt: now,
     itemCount: items.length,
   };
   const { itemCount: _count, ...row } = portfolio;
-  const itemRows = items.map((item, index) => ({
-    portfolioId: portfolio.id,
-    productId: item.productId,
-    price: item.price ?? null,
-    position: item.position ?? index,
-    addedAt: now,
-  }));
-  return commitCreate(c, {
-    target: portfolioTarget(portfolio.id),
+  return {
     body: portfolio,
-    location: `${API_BASE}/portfolios/${portfolio.id}`,
-    inserts: [
-      db.insert(portfolios).values(row),
-      // D1 binds at most 100 parameters per statement: many inserts, one atomic batch.
-      ...chunkRowsForInsert(portfolioItems, itemRows).map((chunk) =>
-        db.insert(portfolioItems).values(chunk),
-      ),
-      logNewPortfolioItems(db, portfolio.id, now),
-    ],
+    location: `${API_BASE}/portfolios/${id}`,
+    inserts: [db.insert(portfolios).values(row), ...newItems(db, id, items, now)],
     audited: { name: portfolio.name, itemCount: items.length },
+  };
+}
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const { items, ...body } = c.req.valid("json");
+  const db = c.var.db;
+  const wanted = itemValues(items);
+  const invalid = itemProblems(wanted, await liveProducts(db, productIdsOf(wanted)));
+  if (invalid) return recordedOr(c, invalid);
+  const id = uuidv7();
+  return commitCreate(c, {
+    target: portfolioTarget(id),
+    ...newPortfolio(db, id, portfolioValues(body), wanted),
   });
 };
+
+export const replace: AppRouteHandler<typeof routes.replace> = (c) => putPortfolio(c, 1);
+
+/**
+ * How many times a PUT that changes the item set tries: it applies only to the version it
+ * read (src/request/held-replace.ts), and reads again when another write to the portfolio
+ * landed in between. Each try lost is another write won, so up to this many concurrent
+ * writers all go through; beyond, one may get 412.
+ */
+const PUT_TRIES = 5;
+
+async function putPortfolio(
+  c: AppRouteContext<typeof routes.replace>,
+  attempt: number,
+): Promise<Response> {
+  const { id } = c.req.valid("param");
+  const { items, ...body } = c.req.valid("json");
+  // A replace sets the item set only when the body lists one: a schema default is not.
+  const itemsSent = Object.hasOwn(await c.req.json(), "items");
+  const wanted = itemValues(items);
+  const values = portfolioValues(body);
+  const db = c.var.db;
+  const target = portfolioTarget(id);
+  // One round trip for every check: what is at the id, its items, the products listed.
+  const [[found], stored, ...listed] = await db.batch([
+    putState(c, target, {
+      name: portfolios.name,
+      description: portfolios.description,
+      status: portfolios.status,
+    }),
+    storedItems(db, id),
+    ...liveProductReads(db, productIdsOf(wanted)),
+  ]);
+  return createOrReplace(c, target, found, {
+    tellDeleted: true,
+    invalid: itemProblems(wanted, statusById(listed)),
+    create: () => newPortfolio(db, id, values, wanted),
+    replace: async (before) => {
+      const change = itemsSent ? itemSetChange(stored, wanted) : undefined;
+      if (!change) {
+        const portfolio = await updateVersioned(c, target, {
+          patch: values,
+          returning: portfolioColumns,
+        });
+        return c.json(portfolio, Status.OK);
+      }
+      assertIfMatch(c, before.version);
+      const portfolio = await replaceWithHeld(c, target, {
+        version: before.version,
+        patch: values,
+        changes: { ...diff(before, values), ...auditedItems(change) },
+        held: (guard, at) =>
+          itemSetStatements(db, id, change, { version: before.version + 1, at, guard }),
+        returning: portfolioColumns,
+        lastTry: attempt === PUT_TRIES,
+      });
+      return portfolio ? c.json(portfolio, Status.OK) : putPortfolio(c, attempt + 1);
+    },
+    again: () => putPortfolio(c, attempt),
+  });
+}
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");

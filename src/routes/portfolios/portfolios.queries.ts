@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { D1_MAX_BOUND_PARAMETERS } from "../../db/chunk";
+import { D1_MAX_BOUND_PARAMETERS, inChunks } from "../../db/chunk";
 import type { Database } from "../../db/client";
 import { portfolioItems, portfolios, products } from "../../db/schema";
 import { isLive, liveRow } from "../../db/versions";
@@ -21,22 +21,23 @@ export const itemOf = (db: Database, portfolioId: string, productId: string) =>
     .innerJoin(products, eq(products.id, portfolioItems.productId))
     .where(itemKey(portfolioId, productId));
 
-/** The live products among `ids` → their status, read in one round trip under D1's parameter limit. */
+/** The reads of the live products among `ids` and their status, under D1's parameter limit. */
+export const liveProductReads = (db: Database, ids: string[]) =>
+  inChunks(ids, D1_MAX_BOUND_PARAMETERS).map((chunk) =>
+    db
+      .select({ id: products.id, status: products.status })
+      .from(products)
+      .where(and(inArray(products.id, chunk), isLive(products))),
+  );
+
+/** The status of each product the reads found, by id. */
+export const statusById = (found: { id: string; status: string }[][]) =>
+  new Map(found.flat().map((product) => [product.id, product.status]));
+
+/** The live products among `ids` → their status, read in one round trip. */
 export async function liveProducts(db: Database, ids: string[]) {
-  const lookups = [];
-  for (let i = 0; i < ids.length; i += D1_MAX_BOUND_PARAMETERS) {
-    const chunk = ids.slice(i, i + D1_MAX_BOUND_PARAMETERS);
-    lookups.push(
-      db
-        .select({ id: products.id, status: products.status })
-        .from(products)
-        .where(and(inArray(products.id, chunk), isLive(products))),
-    );
-  }
-  const [first, ...rest] = lookups;
-  if (!first) return new Map<string, string>();
-  const found = (await db.batch([first, ...rest])).flat();
-  return new Map(found.map((product) => [product.id, product.status]));
+  const [first, ...rest] = liveProductReads(db, ids);
+  return statusById(first ? await db.batch([first, ...rest]) : []);
 }
 
 /** A live portfolio, as the target of a write. */

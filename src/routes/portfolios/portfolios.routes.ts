@@ -26,6 +26,13 @@ export const create = portfolios.create(["admin"], CreatePortfolioSchema, {
 export const list = portfolios.list(ALL_ROLES, PortfolioListQuerySchema, PortfolioPageSchema);
 export const get = portfolios.get(ALL_ROLES);
 export const update = portfolios.update(["admin"], UpdatePortfolioSchema);
+export const replace = portfolios.put(["admin"], CreatePortfolioSchema, {
+  summary: "Create or replace a portfolio at an id of yours, with its items",
+  description:
+    "`items`, when sent, replace the item set in the same write, checked as POST checks " +
+    "them; left out, the items stay. A write landing between its read and its write makes " +
+    "it read again; after five, 412. A name another live portfolio has → 409.",
+});
 export const remove = portfolios.remove(["admin"], {
   description:
     "Soft delete; its name can be reused. While live establishments carry it → 409 with " +

@@ -37,6 +37,7 @@ export const CreatePortfolioSchema = z
     items: z.array(NewItemSchema).max(MAX_ITEMS_PER_REQUEST).default([]),
   })
   .openapi("CreatePortfolio", { example: examples.createPortfolio });
+export type CreatePortfolio = z.infer<typeof CreatePortfolioSchema>;
 
 export const UpdatePortfolioSchema = patchBody({
   ...fields,

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
 import { portfolioItems, portfolios, products } from "../../db/schema";
 import { etagFor, notModified } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
@@ -6,44 +7,70 @@ import { uuidv7 } from "../../lib/ids";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import { nameKeyOf } from "../../lib/search-key";
-import type { AppRouteHandler } from "../../lib/types";
+import type { AppRouteContext, AppRouteHandler } from "../../lib/types";
+import { createOrReplace, putState } from "../../request/create-or-replace";
 import { commitCreate } from "../../request/idempotent-create";
 import { noSuch, softDeleteVersioned, updateVersioned } from "../../request/versioned-write";
 import { productColumns, productPage } from "../../resources/products";
 import { findProduct, productTarget } from "./products.queries";
 import type * as routes from "./products.routes";
-import type { Product } from "./products.schemas";
+import type { CreateProduct, Product } from "./products.schemas";
 
 const notFound = () => noSuch("product");
 
-export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const body = c.req.valid("json");
+/** A product's fields as a create or a replace writes them: a field left out takes its default. */
+const productValues = (body: CreateProduct) => ({
+  sku: body.sku,
+  name: body.name,
+  description: body.description ?? null,
+  category: body.category,
+  brand: body.brand ?? null,
+  gtin: body.gtin ?? null,
+  imageUrl: body.imageUrl ?? null,
+  unit: body.unit,
+  price: body.price,
+  currency: body.currency,
+  status: body.status,
+});
+
+/** The product created at `id` (by POST, or by a PUT at a free id). */
+function newProduct(db: Database, id: string, values: ReturnType<typeof productValues>) {
   const now = new Date().toISOString();
-  const product: Product = {
-    id: uuidv7(),
-    sku: body.sku,
-    name: body.name,
-    description: body.description ?? null,
-    category: body.category,
-    brand: body.brand ?? null,
-    gtin: body.gtin ?? null,
-    imageUrl: body.imageUrl ?? null,
-    unit: body.unit,
-    price: body.price,
-    currency: body.currency,
-    status: body.status,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-  return commitCreate(c, {
-    target: productTarget(product.id),
+  const product: Product = { id, ...values, version: 1, createdAt: now, updatedAt: now };
+  return {
     body: product,
-    location: `${API_BASE}/products/${product.id}`,
-    inserts: [c.var.db.insert(products).values({ ...product, ...nameKeyOf(product) })],
+    location: `${API_BASE}/products/${id}`,
+    inserts: [db.insert(products).values({ ...product, ...nameKeyOf(product) })],
     audited: { sku: product.sku, name: product.name, price: product.price },
+  };
+}
+
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const id = uuidv7();
+  return commitCreate(c, {
+    target: productTarget(id),
+    ...newProduct(c.var.db, id, productValues(c.req.valid("json"))),
   });
 };
+
+export const replace: AppRouteHandler<typeof routes.replace> = (c) => putProduct(c);
+
+async function putProduct(c: AppRouteContext<typeof routes.replace>): Promise<Response> {
+  const { id } = c.req.valid("param");
+  const values = productValues(c.req.valid("json"));
+  const target = productTarget(id);
+  const [found] = await putState(c, target);
+  return createOrReplace(c, target, found, {
+    tellDeleted: true,
+    create: () => newProduct(c.var.db, id, values),
+    replace: async () =>
+      c.json(
+        await updateVersioned(c, target, { patch: values, returning: productColumns }),
+        Status.OK,
+      ),
+    again: () => putProduct(c),
+  });
+}
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) =>
   c.json(await productPage(c.var.db, c.req.valid("query")), Status.OK);

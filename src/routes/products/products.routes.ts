@@ -22,6 +22,9 @@ export const create = products.create(["admin"], CreateProductSchema, {
 export const list = products.list(ALL_ROLES, ProductListQuerySchema, ProductPageSchema);
 export const get = products.get(ALL_ROLES);
 export const update = products.update(["admin"], UpdateProductSchema);
+export const replace = products.put(["admin"], CreateProductSchema, {
+  description: "A sku or gtin another live product has → 409 naming the field.",
+});
 export const remove = products.remove(["admin"], {
   description:
     "Soft delete: the product disappears from reads and lists, and its sku and gtin can be " +

@@ -43,6 +43,7 @@ export const CreateProductSchema = z
     status: withDefault(ProductStatusSchema, "active"),
   })
   .openapi("CreateProduct", { example: examples.createProduct });
+export type CreateProduct = z.infer<typeof CreateProductSchema>;
 
 export const UpdateProductSchema = patchBody({
   ...fields,
