@@ -67,6 +67,7 @@ describe("a seller's offline day", () => {
 
     // Offline: the app records its changes, with the device's clock, in an outbox.
     const [one, two] = [uuidv7(), uuidv7()];
+    const renamedAt = held(stores[1]!.id).version + 1;
     const capturedAt = new Date().toISOString();
     const outbox = [
       {
@@ -123,11 +124,15 @@ describe("a seller's offline day", () => {
     };
     const first = await replay();
     expect(first.map((r) => r.status)).toEqual([200, 201, 201, 200, 412]);
-    expect(first[1]!.headers.location).toBe(`/api/v1/establishments/${one}`);
+    expect(first[1]!.headers.Location).toBe(`/api/v1/establishments/${one}`);
     expect(first[3]!.body).toMatchObject({ id: two, phone: "3004445566" });
     // The conflict carries the server's copy: the admin's name, not the seller's address.
-    expect(first[4]!.body).toMatchObject({ status: 412, currentVersion: 2 });
-    expect(first[4]!.current).toMatchObject({ id: stores[1]!.id, name: "Renombrada", version: 2 });
+    expect(first[4]!.body).toMatchObject({ status: 412, currentVersion: renamedAt });
+    expect(first[4]!.current).toMatchObject({
+      id: stores[1]!.id,
+      name: "Renombrada",
+      version: renamedAt,
+    });
 
     // The answer was lost (no signal): the app sends the same outbox again.
     const second = await replay();

@@ -15,7 +15,7 @@ export const changeOps = ["upsert", "delete"] as const;
  * The change log behind GET /sync (src/resources/sync.ts): one row per change of a
  * product, portfolio, portfolio item or establishment (a seller put on or taken off a
  * store's route is a change of the store), appended in the same D1 batch as the change
- * (src/request/change-log.ts). `seq` is SQLite's AUTOINCREMENT: D1 runs one write at a
+ * (src/db/change-log.ts). `seq` is SQLite's AUTOINCREMENT: D1 runs one write at a
  * time, so seq order is commit order and a reader that sees seq n sees every row before it.
  */
 export const changes = sqliteTable(
