@@ -27,6 +27,9 @@ export default defineConfig(async () => {
       },
     });
 
+  // Tests read the OpenAPI document the routes generate, prose included (src/lib/docs.ts).
+  const define = { "globalThis.OPENAPI_DOCS": "true" };
+
   return {
     test: {
       // The per-request log line is asserted where it matters; elsewhere it is noise.
@@ -35,6 +38,7 @@ export default defineConfig(async () => {
         {
           // Tests inside workerd, with real local D1 and KV, isolated per test file.
           plugins: [inWorkerd()],
+          define,
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
@@ -44,6 +48,7 @@ export default defineConfig(async () => {
         },
         {
           // Tooling checks that need Node: drizzle-kit, the OpenAPI validator, docs.
+          define,
           test: {
             name: "node",
             include: ["test/node/**/*.test.ts"],
@@ -55,6 +60,7 @@ export default defineConfig(async () => {
           // What each layer of a request costs, timed inside workerd: `npm run bench:costs`
           // (not part of `npm test`; see docs/performance.md).
           plugins: [inWorkerd()],
+          define,
           test: {
             name: "costs",
             include: ["bench/costs/**/*.test.ts"],

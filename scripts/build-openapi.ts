@@ -6,15 +6,15 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApp } from "../src/app";
-import { DOCUMENT_ASSET, documentConfig, SERVER_PLACEHOLDER } from "../src/lib/openapi";
 
 export async function buildOpenApiDocument() {
+  // With its prose (src/lib/docs.ts): set before the app's modules are first evaluated.
+  globalThis.OPENAPI_DOCS = true;
+  const { openApiDocument } = await import("../src/openapi-document");
+  const { DOCUMENT_ASSET, SERVER_PLACEHOLDER } = await import("../src/lib/openapi");
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   const target = join(root, "public", DOCUMENT_ASSET);
-  const document = JSON.stringify(
-    createApp().getOpenAPI31Document(documentConfig(SERVER_PLACEHOLDER)),
-  );
+  const document = JSON.stringify(openApiDocument(SERVER_PLACEHOLDER));
   // Unchanged, it is left alone: a rewritten asset makes `wrangler dev` reload the Worker
   // under requests in flight.
   if ((await readFile(target, "utf8").catch(() => null)) === document) return;

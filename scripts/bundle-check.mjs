@@ -1,8 +1,10 @@
 // npm run bundle:check: bundles the Worker exactly as `wrangler deploy` would (a dry run, so
-// nothing is uploaded) and fails if the code is over its gzip budget or if zod brought in any
-// error-message translation other than English. wrangler.toml's [alias] swaps zod's
-// `../locales/index.js` (~40 languages it cannot tree-shake) for src/zod-locales.ts; the
-// esbuild metafile shows whether that still holds. Also used by bench/run.mjs.
+// nothing is uploaded) and fails if the code is over its gzip budget, if zod brought in any
+// error-message translation other than English, or if the OpenAPI document's prose or
+// examples (built ahead of time, src/lib/docs.ts) made it into the Worker. wrangler.toml's
+// [alias] swaps zod's `../locales/index.js` (~40 languages it cannot tree-shake) for
+// src/zod-locales.ts; the esbuild metafile shows whether that still holds. Also used by
+// bench/run.mjs.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +57,20 @@ export function checkBundle() {
       failures.push(
         `bundle: zod locales other than English are bundled (${others.join(", ")}); ` +
           'check the [alias] for "../locales/index.js" in wrangler.toml',
+      );
+    // The OpenAPI document's prose and examples stay out (src/lib/docs.ts); these are one
+    // route's summary, the document's description and one schema's example.
+    for (const prose of [
+      "Changes since the last sync",
+      "fuerza de ventas en campo",
+      "Tiendas de barrio Antioquia",
+    ]) {
+      if (code.includes(prose))
+        failures.push(`bundle: OpenAPI prose is in the Worker ("${prose}"); see src/lib/docs.ts`);
+    }
+    if (inputs.some((path) => path.endsWith("src/resources/examples.ts")))
+      failures.push(
+        "bundle: src/resources/examples.ts is in the Worker; see src/openapi-document.ts",
       );
     // A zod that moved its files would make the locale check pass vacuously.
     if (!inputs.some((path) => ZOD_INPUT.test(path)))

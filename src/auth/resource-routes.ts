@@ -1,5 +1,6 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import type { UserRole } from "../db/schema";
+import { DOCS } from "../lib/docs";
 import { clientIdParam, idParam } from "../lib/fields";
 import * as Status from "../lib/http-status";
 import {
@@ -117,14 +118,16 @@ export function resourceRoutes<const Path extends string, Resource extends z.Zod
         `Create or replace ${one} at an id of yours`,
         {
           ...particulars,
-          description: [
-            `For a client that makes its own ids (UUIDv7): a free id creates the ${noun} ` +
-              `(201, as POST); the id of ${one} the caller reaches replaces it whole (200), a ` +
-              "field left out taking its default; nothing is written when nothing differs. " +
-              "`If-Match`: replace only; `If-None-Match: *`: create only (else 412). The id " +
-              `of a deleted ${noun} → 409: ids are never reused.`,
-            particulars.description,
-          ].join(" "),
+          description: DOCS
+            ? [
+                `For a client that makes its own ids (UUIDv7): a free id creates the ${noun} ` +
+                  `(201, as POST); the id of ${one} the caller reaches replaces it whole (200), a ` +
+                  "field left out taking its default; nothing is written when nothing differs. " +
+                  "`If-Match`: replace only; `If-None-Match: *`: create only (else 412). The id " +
+                  `of a deleted ${noun} → 409: ids are never reused.`,
+                particulars.description,
+              ].join(" ")
+            : "",
         },
       ),
     remove: (roles: Roles, particulars: Particulars = {}) =>

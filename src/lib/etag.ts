@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { DOCS } from "./docs";
 import { sha256Hex } from "./encoding";
 import { ApiError } from "./problem";
 
@@ -11,10 +12,16 @@ export const etagFor = (version: number) => `"${version}"`;
 
 /** A resource's `version` as the document states it. */
 export const resourceVersion = () =>
-  z.number().int().min(1).openapi({
-    description: "1 when created, +1 on every change; the ETag is this number, quoted.",
-    example: 3,
-  });
+  z
+    .number()
+    .int()
+    .min(1)
+    .openapi({
+      description: DOCS
+        ? "1 when created, +1 on every change; the ETag is this number, quoted."
+        : "",
+      example: 3,
+    });
 
 const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
 
@@ -112,17 +119,23 @@ export const IfMatchHeaderSchema = z.object({
     .string()
     .optional()
     .openapi({
-      description:
-        'Write only if the resource is still at this version, an ETag such as `"3"` (or `*`); ' +
-        "else 412. Without it the write goes through (last writer wins).",
+      description: DOCS
+        ? 'Write only if the resource is still at this version, an ETag such as `"3"` (or `*`); ' +
+          "else 412. Without it the write goes through (last writer wins)."
+        : "",
     }),
 });
 
 /** Documents the If-None-Match request header of a cacheable read. */
 export const IfNoneMatchHeaderSchema = z.object({
-  "if-none-match": z.string().optional().openapi({
-    description: 'The ETag you hold (such as `"3"`); 304 with no body when it is still current.',
-  }),
+  "if-none-match": z
+    .string()
+    .optional()
+    .openapi({
+      description: DOCS
+        ? 'The ETag you hold (such as `"3"`); 304 with no body when it is still current.'
+        : "",
+    }),
 });
 
 /**
@@ -134,9 +147,10 @@ export const IfNoneMatchAnyHeaderSchema = z.object({
     .literal("*")
     .optional()
     .openapi({
-      description:
-        "`*`: create only. When the id already holds the resource → 412 with " +
-        "`currentVersion`, and nothing is written. No other value is taken here.",
+      description: DOCS
+        ? "`*`: create only. When the id already holds the resource → 412 with " +
+          "`currentVersion`, and nothing is written. No other value is taken here."
+        : "",
     }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { message } from "./validation";
 
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
@@ -39,7 +40,10 @@ export const pathIds = <const K extends string>(names: Record<K, string>) =>
     Object.fromEntries(
       Object.entries<string>(names).map(([param, thing]) => [
         param,
-        id().openapi({ param: { name: param, in: "path" }, description: `The ${thing}'s id` }),
+        id().openapi({
+          param: { name: param, in: "path" },
+          description: DOCS ? `The ${thing}'s id` : "",
+        }),
       ]),
     ) as Record<K, z.ZodString>,
   );
@@ -63,7 +67,9 @@ export const clientIdParam = (thing: string) =>
       .toLowerCase()
       .openapi({
         param: { name: "id", in: "path" },
-        description: `The ${thing}'s id: a UUIDv7 (RFC 9562), yours when you create it.`,
+        description: DOCS
+          ? `The ${thing}'s id: a UUIDv7 (RFC 9562), yours when you create it.`
+          : "",
         example: "0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90",
       }),
   });
@@ -90,7 +96,7 @@ export const updatedSince = () =>
     .datetime({ offset: true })
     .transform((value) => new Date(value).toISOString())
     .optional()
-    .openapi({ description: "Only rows changed at or after this instant (RFC 3339)." });
+    .openapi({ description: DOCS ? "Only rows changed at or after this instant (RFC 3339)." : "" });
 
 /** The `q` filter of a list: a case-insensitive "contains" over the named fields. */
 export const searchText = (fields: string) =>
@@ -99,7 +105,7 @@ export const searchText = (fields: string) =>
     .min(1)
     .max(100)
     .optional()
-    .openapi({ description: `Part of the ${fields}.` });
+    .openapi({ description: DOCS ? `Part of the ${fields}.` : "" });
 
 /** A PATCH body: every field optional, unknown fields refused, at least one field sent. */
 export const patchBody = <S extends z.ZodRawShape>(shape: S) =>

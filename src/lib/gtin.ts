@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { message } from "./validation";
 
 /** GS1 check digit: weights 3,1,3,… from the right, excluding the check digit itself. */
@@ -18,6 +19,6 @@ export const gtin = () =>
     .regex(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, { message: message("gtinFormat"), abort: true })
     .refine(hasValidGtinCheckDigit, message("gtinCheckDigit"))
     .openapi({
-      description: "Barcode (GTIN-8/12/13/14) with a valid check digit.",
+      description: DOCS ? "Barcode (GTIN-8/12/13/14) with a valid check digit." : "",
       example: "7702004003508",
     });

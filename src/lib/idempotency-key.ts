@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { message } from "./validation";
 
 /** How long an Idempotency-Key record replays its first answer. */
@@ -16,8 +17,9 @@ export const IdempotencyKeyHeaderSchema = z.object({
   "idempotency-key": idempotencyKey()
     .optional()
     .openapi({
-      description:
-        "Makes the create safe to retry for 7 days: the same key and body replay the first " +
-        "response (with `Idempotent-Replayed: true`); the same key with another body → 422.",
+      description: DOCS
+        ? "Makes the create safe to retry for 7 days: the same key and body replay the first " +
+          "response (with `Idempotent-Replayed: true`); the same key with another body → 422."
+        : "",
     }),
 });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { message } from "./validation";
 
 const NIT_WEIGHTS = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
@@ -39,8 +40,9 @@ export const nit = () =>
     })
     .openapi({
       type: "string",
-      description:
-        "Colombian NIT, as people write it (`800.197.268-4`, `800197268`); stored as digits, " +
-        "a hyphen and the check digit (`800197268-4`).",
+      description: DOCS
+        ? "Colombian NIT, as people write it (`800.197.268-4`, `800197268`); stored as digits, " +
+          "a hyphen and the check digit (`800197268-4`)."
+        : "",
       example: "800.197.268-4",
     });

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { version } from "../../package.json";
 import type { AppEnv } from "./app-env";
+import "./docs";
 import {
   PROBLEM_CONTENT_TYPE,
   type ProblemKind,
@@ -23,8 +24,14 @@ export const tags = [
       "Sign in, rotate tokens, sign out. Access tokens are ES256 JWTs (15 minutes); refresh " +
       "tokens are opaque and single use.",
   },
-  { name: "Users", description: "Accounts of sellers, admins, support staff and analysts." },
-  { name: "Products", description: "The catalogue: what sellers can sell, at list price." },
+  {
+    name: "Users",
+    description: "Accounts of sellers, admins, support staff and analysts.",
+  },
+  {
+    name: "Products",
+    description: "The catalogue: what sellers can sell, at list price.",
+  },
   {
     name: "Establishments",
     description: "The stores sellers visit. A seller sees only the establishments on their route.",
@@ -91,6 +98,14 @@ const isAnswered = (kind: ProblemKind): kind is AnsweredKind =>
   !(KINDS_NO_OPERATION_ANSWERS as readonly ProblemKind[]).includes(kind);
 
 export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
+  // The components only the document needs: built ahead of time, never by the Worker (the
+  // flag itself, not DOCS: esbuild must see it false in this module to drop the function).
+  if (globalThis.OPENAPI_DOCS) registerComponents(app);
+  app.get(OPENAPI_PATH, serveDocument);
+}
+
+/** The shared components of the document: security scheme, headers, problem responses. */
+function registerComponents(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",
     scheme: "bearer",
@@ -127,7 +142,6 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
       },
     });
   }
-  app.get(OPENAPI_PATH, serveDocument);
 }
 
 /**

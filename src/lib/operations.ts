@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { IfMatchHeaderSchema, IfNoneMatchAnyHeaderSchema, IfNoneMatchHeaderSchema } from "./etag";
 import * as Status from "./http-status";
 import { IdempotencyKeyHeaderSchema } from "./idempotency-key";
@@ -21,7 +22,9 @@ export const createOperation = <B extends Schema, R extends Schema>(body: B, res
   request: { headers: IdempotencyKeyHeaderSchema, body: jsonBody(body) },
   responses: {
     [Status.CREATED]: {
-      description: "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)",
+      description: DOCS
+        ? "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)"
+        : "",
       headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
       content: jsonContent(resource),
     },
@@ -38,7 +41,7 @@ export const listOperation = <Q extends z.ZodObject, P extends Schema>(
   method: "get" as const,
   request: { query },
   responses: {
-    [Status.OK]: { description: `A page of ${plural}`, content: jsonContent(page) },
+    [Status.OK]: { description: DOCS ? `A page of ${plural}` : "", content: jsonContent(page) },
   },
 });
 
@@ -52,7 +55,7 @@ export const heldListOperation = <P extends Params, Q extends z.ZodObject, L ext
   method: "get" as const,
   request: { params, query },
   responses: {
-    [Status.OK]: { description: `The ${plural}`, content: jsonContent(list) },
+    [Status.OK]: { description: DOCS ? `The ${plural}` : "", content: jsonContent(list) },
     ...problemResponses(Status.NOT_FOUND),
   },
 });
@@ -68,7 +71,7 @@ export const readOperation = <P extends Params, R extends Schema>(
   request: { params, headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
-      description: `The ${noun}`,
+      description: DOCS ? `The ${noun}` : "",
       headers: etag,
       content: jsonContent(resource),
     },
@@ -85,7 +88,11 @@ export const updateOperation = <P extends Params, B extends Schema, R extends Sc
   method: "patch" as const,
   request: { params, headers: IfMatchHeaderSchema, body: jsonBody(body) },
   responses: {
-    [Status.OK]: { description: "Updated", headers: etagHeader, content: jsonContent(resource) },
+    [Status.OK]: {
+      description: DOCS ? "Updated" : "",
+      headers: etagHeader,
+      content: jsonContent(resource),
+    },
     ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
@@ -110,12 +117,14 @@ export const putOperation = <P extends Params, B extends Schema, R extends Schem
   },
   responses: {
     [Status.OK]: {
-      description: "Replaced, or already as sent (then nothing was written)",
+      description: DOCS ? "Replaced, or already as sent (then nothing was written)" : "",
       headers: etagHeader,
       content: jsonContent(resource),
     },
     [Status.CREATED]: {
-      description: "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)",
+      description: DOCS
+        ? "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)"
+        : "",
       headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
       content: jsonContent(resource),
     },

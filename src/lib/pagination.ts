@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "./docs";
 import { base64url } from "./jwt";
 import type { Text } from "./language";
 import { ApiError } from "./problem";
@@ -99,15 +100,17 @@ export function listQuerySchema<const F extends string>(
       .min(1)
       .max(MAX_LIMIT)
       .default(DEFAULT_LIMIT)
-      .openapi({ description: `Page size, 1..${MAX_LIMIT}.`, example: DEFAULT_LIMIT }),
+      .openapi({ description: DOCS ? `Page size, 1..${MAX_LIMIT}.` : "", example: DEFAULT_LIMIT }),
     cursor: z
       .string()
       .optional()
-      .openapi({ description: "Opaque: the `nextCursor` of the previous page." }),
+      .openapi({ description: DOCS ? "Opaque: the `nextCursor` of the previous page." : "" }),
     sort: z
       .enum(sortValues)
       .default(defaultSort as never)
-      .openapi({ description: "Sort field; `-` prefix for descending. Ties are broken by id." }),
+      .openapi({
+        description: DOCS ? "Sort field; `-` prefix for descending. Ties are broken by id." : "",
+      }),
   });
 }
 
@@ -117,5 +120,7 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
     nextCursor: z
       .string()
       .nullable()
-      .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+      .openapi({
+        description: DOCS ? "Pass as `cursor` for the next page; null on the last page." : "",
+      }),
   });

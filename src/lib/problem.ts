@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DOCS } from "./docs";
 import * as Status from "./http-status";
 import { type Language, negotiateLanguage, type Text } from "./language";
 
@@ -100,12 +101,13 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 export const FieldErrorSchema = z
   .object({
     path: z.string().openapi({
-      description:
-        "JSON Pointer into the body (`/items/3/productId`), or `query.<name>`, `path.<name>`, `header.<name>`.",
+      description: DOCS
+        ? "JSON Pointer into the body (`/items/3/productId`), or `query.<name>`, `path.<name>`, `header.<name>`."
+        : "",
       example: "/price",
     }),
     message: z.string().openapi({
-      description: "For a person, in the language of `Content-Language`.",
+      description: DOCS ? "For a person, in the language of `Content-Language`." : "",
       example: "price must be a whole number",
     }),
   })
@@ -121,48 +123,84 @@ export const ProblemSchema = z
   .object({
     type: z
       .enum((Object.keys(problemKinds) as ProblemKind[]).map(problemType) as [string, ...string[]])
-      .openapi({ description: "Stable identifier of the kind of problem." }),
-    title: z.string().openapi({ description: "In the language of `Content-Language`." }),
-    status: z.number().int().openapi({
-      description: "Equals the HTTP status.",
-      minimum: 400,
-      maximum: 599,
-      example: 404,
-    }),
+      .openapi({ description: DOCS ? "Stable identifier of the kind of problem." : "" }),
+    title: z
+      .string()
+      .openapi({ description: DOCS ? "In the language of `Content-Language`." : "" }),
+    status: z
+      .number()
+      .int()
+      .openapi({
+        description: DOCS ? "Equals the HTTP status." : "",
+        minimum: 400,
+        maximum: 599,
+        example: 404,
+      }),
     detail: z.string().optional(),
-    instance: z.string().openapi({ description: "The request path.", example: "/api/v1/products" }),
-    requestId: z.string().openapi({ description: "Same as the X-Request-Id response header." }),
+    instance: z
+      .string()
+      .openapi({ description: DOCS ? "The request path." : "", example: "/api/v1/products" }),
+    requestId: z
+      .string()
+      .openapi({ description: DOCS ? "Same as the X-Request-Id response header." : "" }),
     errors: z.array(FieldErrorSchema).optional(),
     currentVersion: z
       .number()
       .int()
       .optional()
-      .openapi({ description: "On 412: the resource's current version.", minimum: 1, example: 4 }),
-    passwordChangeToken: z.string().optional().openapi({
-      description:
-        "On `password-change-required`: the bearer token for `POST /auth/password`, and for nothing else.",
-    }),
-    expiresIn: z.number().int().optional().openapi({
-      description: "On `password-change-required`: seconds the token is valid.",
-      example: 600,
-    }),
-    dependents: z.number().int().min(1).optional().openapi({
-      description: "On a 409 to a DELETE: how many live rows still depend on the resource.",
-      example: 3,
-    }),
-    dependsOn: z.number().int().min(0).optional().openapi({
-      description:
-        "On `failed-dependency` (an operation of `POST /batch` that was not run): the index of the failed operation it depends on.",
-      example: 0,
-    }),
+      .openapi({
+        description: DOCS ? "On 412: the resource's current version." : "",
+        minimum: 1,
+        example: 4,
+      }),
+    passwordChangeToken: z
+      .string()
+      .optional()
+      .openapi({
+        description: DOCS
+          ? "On `password-change-required`: the bearer token for `POST /auth/password`, and for nothing else."
+          : "",
+      }),
+    expiresIn: z
+      .number()
+      .int()
+      .optional()
+      .openapi({
+        description: DOCS ? "On `password-change-required`: seconds the token is valid." : "",
+        example: 600,
+      }),
+    dependents: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({
+        description: DOCS
+          ? "On a 409 to a DELETE: how many live rows still depend on the resource."
+          : "",
+        example: 3,
+      }),
+    dependsOn: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({
+        description: DOCS
+          ? "On `failed-dependency` (an operation of `POST /batch` that was not run): the index of the failed operation it depends on."
+          : "",
+        example: 0,
+      }),
   })
   .openapi("Problem", {
-    description: `RFC 9457 problem details. Kinds: ${Object.entries(problemKinds)
-      .map(
-        ([kind, { status, title }]) =>
-          `\`${problemType(kind as ProblemKind)}\` (${status}, ${title.en})`,
-      )
-      .join("; ")}.`,
+    description: DOCS
+      ? `RFC 9457 problem details. Kinds: ${Object.entries(problemKinds)
+          .map(
+            ([kind, { status, title }]) =>
+              `\`${problemType(kind as ProblemKind)}\` (${status}, ${title.en})`,
+          )
+          .join("; ")}.`
+      : "",
   });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -1,5 +1,6 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { BODY_GUARD_STATUSES } from "./body-guards";
+import { DOCS } from "./docs";
 import * as Status from "./http-status";
 import {
   acceptLanguageParameter,
@@ -93,7 +94,7 @@ function sharedResponses(config: Contracted, touches: Touches) {
     ...(read &&
       headers.has("if-none-match") && {
         [Status.NOT_MODIFIED]: {
-          description: "Unchanged since the If-None-Match ETag: no body",
+          description: DOCS ? "Unchanged since the If-None-Match ETag: no body" : "",
           // The same tag as the full answer carries.
           headers: { ETag: etagOf(config.responses[Status.OK]) ?? etagHeader.ETag },
         },

@@ -3,6 +3,7 @@ import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { keyset } from "../db/keyset";
 import { auditEvents, users } from "../db/schema";
+import { DOCS } from "../lib/docs";
 import { id } from "../lib/fields";
 import { message } from "../lib/validation";
 
@@ -15,28 +16,33 @@ const instant = (description: string) =>
 
 /** The filters of the audit trail; its CSV export takes the same. */
 export const AuditFiltersSchema = z.object({
-  actorId: id().optional().openapi({ description: "Only what this user did." }),
+  actorId: id()
+    .optional()
+    .openapi({ description: DOCS ? "Only what this user did." : "" }),
   entityType: z
     .string()
     .regex(/^[a-z_]{1,32}$/, message("entityType"))
     .optional()
-    .openapi({ description: "Only events about this kind of entity.", example: "user" }),
+    .openapi({
+      description: DOCS ? "Only events about this kind of entity." : "",
+      example: "user",
+    }),
   entityId: z
     .string()
     .min(1)
     .max(254)
     .optional()
-    .openapi({ description: "Only events about this entity (an id, or an email)." }),
+    .openapi({ description: DOCS ? "Only events about this entity (an id, or an email)." : "" }),
   action: z
     .string()
     .regex(/^[a-z_]{1,32}\.[a-z_]{1,64}$/, message("auditAction"))
     .optional()
-    .openapi({ description: "Only this action.", example: "auth.login_failed" }),
+    .openapi({ description: DOCS ? "Only this action." : "", example: "auth.login_failed" }),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,128}$/, message("requestId"))
     .optional()
-    .openapi({ description: "Only what this request did (its `X-Request-Id`)." }),
+    .openapi({ description: DOCS ? "Only what this request did (its `X-Request-Id`)." : "" }),
   since: instant("Only events at or after this instant (RFC 3339)."),
   until: instant("Only events before this instant (RFC 3339)."),
 });

@@ -8,13 +8,13 @@ import { keyset } from "../db/keyset";
 import { departmentCodes, loadPlaces, municipalityCodes, type Places } from "../db/places";
 import { establishmentSellers, establishments } from "../db/schema";
 import { containsKey } from "../db/search";
+import { DOCS } from "../lib/docs";
 import { resourceVersion } from "../lib/etag";
 import { id, searchText, timestamps, updatedSince } from "../lib/fields";
 import type { FieldError } from "../lib/problem";
 import { createSelectSchema } from "../lib/table-schema";
 import { checkMessage, invalidFields } from "../lib/validation";
 import { EstablishmentKindSchema, EstablishmentStatusSchema } from "./enums";
-import * as examples from "./examples";
 
 const {
   deletedAt: _deletedAt,
@@ -55,24 +55,34 @@ export const EstablishmentSchema = createSelectSchema(establishments, {
   .extend({
     department: z
       .string()
-      .openapi({ description: "DANE's name of the department.", example: "Antioquia" }),
-    departmentCode: z.string().nullable().openapi({
-      description:
-        "DIVIPOLA code of the department (2 digits). Null only on a store recorded before places were validated whose place matched none.",
-      example: "05",
-    }),
-    city: z
+      .openapi({ description: DOCS ? "DANE's name of the department." : "", example: "Antioquia" }),
+    departmentCode: z
       .string()
-      .openapi({ description: "DANE's name of the municipality.", example: "Medellín" }),
-    cityCode: z.string().nullable().openapi({
-      description: "DIVIPOLA code of the municipality (5 digits); null as for departmentCode.",
-      example: "05001",
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "DIVIPOLA code of the department (2 digits). Null only on a store recorded before places were validated whose place matched none."
+          : "",
+        example: "05",
+      }),
+    city: z.string().openapi({
+      description: DOCS ? "DANE's name of the municipality." : "",
+      example: "Medellín",
     }),
+    cityCode: z
+      .string()
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "DIVIPOLA code of the municipality (5 digits); null as for departmentCode."
+          : "",
+        example: "05001",
+      }),
     sellerIds: z
       .array(z.string())
-      .openapi({ description: "Sellers with this establishment on their route." }),
+      .openapi({ description: DOCS ? "Sellers with this establishment on their route." : "" }),
   })
-  .openapi("Establishment", { example: examples.establishment });
+  .openapi("Establishment");
 export type Establishment = z.infer<typeof EstablishmentSchema>;
 
 export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow) => ({
@@ -83,18 +93,35 @@ export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow) => ({
 /** The filters of the establishment list; its CSV export takes the same. */
 export const EstablishmentFiltersSchema = z.object({
   q: searchText("name").openapi({
-    description:
-      'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").',
+    description: DOCS
+      ? 'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").'
+      : "",
   }),
-  city: z.string().min(1).max(80).optional().openapi({
-    description: "A municipality: DIVIPOLA code or any spelling of its name (`medellin`).",
-  }),
-  department: z.string().min(1).max(80).optional().openapi({
-    description: "A department: DIVIPOLA code or any spelling of its name (`antioquia`).",
-  }),
+  city: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .openapi({
+      description: DOCS
+        ? "A municipality: DIVIPOLA code or any spelling of its name (`medellin`)."
+        : "",
+    }),
+  department: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .openapi({
+      description: DOCS
+        ? "A department: DIVIPOLA code or any spelling of its name (`antioquia`)."
+        : "",
+    }),
   status: EstablishmentStatusSchema.optional(),
   portfolioId: id().optional(),
-  sellerId: id().optional().openapi({ description: "Only on this seller's route." }),
+  sellerId: id()
+    .optional()
+    .openapi({ description: DOCS ? "Only on this seller's route." : "" }),
   updatedSince: updatedSince(),
 });
 type EstablishmentFilters = z.infer<typeof EstablishmentFiltersSchema>;

@@ -325,3 +325,136 @@ export const syncPage = {
     "eyJ1IjoiMDE5M2I2ZTItN2MxYS03ZDNlLTlmMDAtNWExYjJjM2Q0ZTVmIiwicyI6NDIxMDMsImgiOlsiMDE5M2I2ZTUtM2Q0ZS03ZjVhLThiNmMtN2Q4ZTlmYTBiMWMyIl19.9c1f0e6ab2d4478f8e1b3c5d7a9f0b2c",
   hasMore: false,
 };
+
+// Batch ------------------------------------------------------------------------------------
+
+const shopPath = `/api/v1/establishments/${establishment.id}`;
+const capturedAt = "2026-11-27T14:05:00.000Z";
+const newShop = {
+  ...createEstablishment,
+  name: "Minimercado El Paisa",
+  address: "Carrera 70 # 44-21, Laureles",
+};
+const newShopId = "0193b6e6-4e5f-7a6b-8c7d-8e9fa0b1c2d3";
+
+/** An outbox of three writes. */
+export const batchRequest = {
+  operations: [
+    {
+      method: "PATCH",
+      path: shopPath,
+      body: updateEstablishment,
+      ifMatch: '"3"',
+      capturedAt,
+    },
+    { method: "PATCH", path: shopPath, body: { address: "Calle 45 # 70-14" }, capturedAt },
+    {
+      method: "POST",
+      path: `/api/v1/establishments`,
+      body: newShop,
+      idempotencyKey: "phone-42-outbox-17",
+      capturedAt,
+    },
+  ],
+};
+
+/** Its answer: a conflict with the server's copy, an operation not run, a create. */
+export const batchResponse = {
+  results: [
+    {
+      index: 0,
+      status: 412,
+      headers: { ETag: '"4"', "Content-Type": "application/problem+json" },
+      body: {
+        type: "/problems/precondition-failed",
+        title: "The resource has changed (If-Match is stale)",
+        status: 412,
+        detail: "The resource is at version 4; re-read it and retry.",
+        instance: shopPath,
+        requestId: "phone-42.sync-9.0",
+        currentVersion: 4,
+      },
+      current: establishment,
+    },
+    {
+      index: 1,
+      status: 424,
+      headers: { "Content-Type": "application/problem+json" },
+      body: {
+        type: "/problems/failed-dependency",
+        title: "Not run: an operation it depends on failed",
+        status: 424,
+        detail: `Not run: operation 0, on ${establishment.id}, did not succeed, and this one names it`,
+        instance: shopPath,
+        requestId: "phone-42.sync-9.1",
+        dependsOn: 0,
+      },
+    },
+    {
+      index: 2,
+      status: 201,
+      headers: {
+        ETag: '"1"',
+        Location: `/api/v1/establishments/${newShopId}`,
+        "Content-Type": "application/json",
+      },
+      body: {
+        ...establishment,
+        ...newShop,
+        id: newShopId,
+        taxId: null,
+        portfolioId: null,
+        version: 1,
+        createdAt: "2026-11-27T14:31:08.117Z",
+        updatedAt: "2026-11-27T14:31:08.117Z",
+      },
+    },
+  ],
+};
+
+/**
+ * The example of each named schema of the document, attached when the document is built
+ * (src/openapi-document.ts): the Worker, which only serves the built document, never
+ * carries them.
+ */
+export const componentExamples: Record<string, unknown> = {
+  AuditEvent: auditEvent,
+  AuditEventPage: auditEventPage,
+  BatchRequest: batchRequest,
+  BatchResponse: batchResponse,
+  CarriedPortfolio: carriedPortfolio,
+  ChangePassword: changePassword,
+  CreateEstablishment: createEstablishment,
+  CreatePortfolio: createPortfolio,
+  CreateProduct: createProduct,
+  CreateUser: createUser,
+  Establishment: establishment,
+  EstablishmentPage: establishmentPage,
+  Jwks: jwks,
+  Login: login,
+  Logout: logout,
+  NewPortfolioItem: newPortfolioItem,
+  Portfolio: portfolio,
+  PortfolioItem: portfolioItem,
+  PortfolioItemPage: portfolioItemPage,
+  PortfolioPage: portfolioPage,
+  Product: product,
+  ProductPage: productPage,
+  PutPortfolioItem: putPortfolioItem,
+  Readiness: readiness,
+  Refresh: refresh,
+  SellerList: sellerList,
+  SellerSummary: sellerSummary,
+  Session: session,
+  SessionList: sessionList,
+  SignInStatus: signInStatus,
+  SyncPage: syncPage,
+  TemporaryPassword: temporaryPassword,
+  TokenPair: tokenPair,
+  UpdateEstablishment: updateEstablishment,
+  UpdatePortfolio: updatePortfolio,
+  UpdateProduct: updateProduct,
+  UpdateUser: updateUser,
+  User: user,
+  UserPage: userPage,
+};

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../lib/docs";
 
 /**
  * A price: a non-negative integer of its `currency`, which the document states as a
@@ -12,8 +13,9 @@ export const price = () =>
     .max(1_000_000_000_000)
     .openapi({
       format: "int64",
-      description:
-        "In the product's `currency`, as an integer: whole Colombian pesos for COP (COP has " +
-        "no cents); the minor unit (such as cents) for another currency.",
+      description: DOCS
+        ? "In the product's `currency`, as an integer: whole Colombian pesos for COP (COP has " +
+          "no cents); the minor unit (such as cents) for another currency."
+        : "",
       example: 2500,
     });

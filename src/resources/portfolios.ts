@@ -2,11 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { portfolioItems, portfolios, products } from "../db/schema";
 import { isLive } from "../db/versions";
+import { DOCS } from "../lib/docs";
 import { resourceVersion } from "../lib/etag";
 import { id, timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { PortfolioStatusSchema, ProductUnitSchema } from "./enums";
-import * as examples from "./examples";
 import { price } from "./money";
 
 /**
@@ -37,10 +37,10 @@ const portfolioShape = createSelectSchema(portfolios, {
       .number()
       .int()
       .min(0)
-      .openapi({ description: "Products in the portfolio.", example: 24 }),
+      .openapi({ description: DOCS ? "Products in the portfolio." : "", example: 24 }),
   });
 
-export const PortfolioSchema = portfolioShape.openapi("Portfolio", { example: examples.portfolio });
+export const PortfolioSchema = portfolioShape.openapi("Portfolio");
 export type Portfolio = z.infer<typeof PortfolioSchema>;
 
 /**
@@ -68,7 +68,9 @@ export const itemColumns = {
  * CSV export of items from the query.
  */
 export const ItemFiltersSchema = z.object({
-  portfolioId: id().optional().openapi({ description: "Only this portfolio's items." }),
+  portfolioId: id()
+    .optional()
+    .openapi({ description: DOCS ? "Only this portfolio's items." : "" }),
 });
 
 /**
@@ -90,17 +92,19 @@ export const PortfolioItemSchema = z
     name: z.string(),
     unit: ProductUnitSchema,
     currency: z.string().openapi({ example: "COP" }),
-    listPrice: price().openapi({ description: "The product's price, in its `currency`." }),
+    listPrice: price().openapi({
+      description: DOCS ? "The product's price, in its `currency`." : "",
+    }),
     price: price()
       .nullable()
-      .openapi({ description: "This portfolio's price, or null for the list price." }),
+      .openapi({ description: DOCS ? "This portfolio's price, or null for the list price." : "" }),
     effectivePrice: price().openapi({
-      description: "What to charge: this portfolio's price, else the list price.",
+      description: DOCS ? "What to charge: this portfolio's price, else the list price." : "",
     }),
   })
-  .openapi("PortfolioItem", { example: examples.portfolioItem });
+  .openapi("PortfolioItem");
 export type PortfolioItem = z.infer<typeof PortfolioItemSchema>;
 
 export const CarriedPortfolioSchema = portfolioShape
   .extend({ items: z.array(PortfolioItemSchema) })
-  .openapi("CarriedPortfolio", { example: examples.carriedPortfolio });
+  .openapi("CarriedPortfolio");

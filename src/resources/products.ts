@@ -9,7 +9,6 @@ import { resourceVersion } from "../lib/etag";
 import { searchText, timestamps, updatedSince } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { ProductStatusSchema, ProductUnitSchema } from "./enums";
-import * as examples from "./examples";
 import { price } from "./money";
 
 /**
@@ -28,7 +27,7 @@ export const ProductSchema = createSelectSchema(products, {
   version: resourceVersion(),
 })
   .omit({ deletedAt: true, nameKey: true })
-  .openapi("Product", { example: examples.product });
+  .openapi("Product");
 export type Product = z.infer<typeof ProductSchema>;
 
 /** The filters of the product list; its CSV export takes the same. */

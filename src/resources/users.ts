@@ -5,11 +5,11 @@ import type { Database } from "../db/client";
 import { keyset } from "../db/keyset";
 import { users } from "../db/schema";
 import { contains } from "../db/search";
+import { DOCS } from "../lib/docs";
 import { resourceVersion } from "../lib/etag";
 import { searchText, timestamp, timestamps } from "../lib/fields";
 import { createSelectSchema } from "../lib/table-schema";
 import { UserRoleSchema, UserStatusSchema } from "./enums";
-import * as examples from "./examples";
 
 /**
  * A user as the API shows them — to admins (/users), and to the user themselves (sign-in,
@@ -33,7 +33,7 @@ export const UserSchema = createSelectSchema(users, {
   ...timestamps(),
 })
   .omit({ passwordHash: true, failedLoginCount: true, lockedUntil: true })
-  .openapi("User", { example: examples.user });
+  .openapi("User");
 export type User = z.infer<typeof UserSchema>;
 
 /**
@@ -44,9 +44,10 @@ export const newPassword = () =>
   z.string().openapi({
     minLength: PASSWORD_MIN_LENGTH,
     maxLength: PASSWORD_MAX_LENGTH,
-    description:
-      `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (Unicode code points, after ` +
-      "NFC normalisation), any script; not a common password, not the email.",
+    description: DOCS
+      ? `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (Unicode code points, after ` +
+        "NFC normalisation), any script; not a common password, not the email."
+      : "",
   });
 
 /** A user by id, as a query (to run alone, or in a batch). */

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createApp } from "../../src/app";
-import { documentConfig } from "../../src/lib/openapi";
+import { openApiDocument } from "../../src/openapi-document";
 
 /** PUBLIC_URL as wrangler.toml sets it: the document Node tests check is the one served. */
 export function configuredPublicUrl(): string {
@@ -11,5 +10,4 @@ export function configuredPublicUrl(): string {
 }
 
 /** The OpenAPI document as the Worker serves it, generated in Node (for Node-only tools). */
-export const generatedDocument = () =>
-  createApp().getOpenAPI31Document(documentConfig(configuredPublicUrl()));
+export const generatedDocument = () => openApiDocument(configuredPublicUrl());

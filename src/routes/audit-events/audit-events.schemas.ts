@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../../lib/docs";
 import { timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { AuditFiltersSchema, withSinceBeforeUntil } from "../../resources/audit-events";
-import * as examples from "../../resources/examples";
 
 export const AuditEventSchema = z
   .object({
@@ -12,37 +12,43 @@ export const AuditEventSchema = z
       .object({ id: z.string(), email: z.string().nullable() })
       .nullable()
       .openapi({
-        description:
-          "Who did it: null for an action without a signed-in actor (a failed sign-in). " +
-          "`email` is null once the actor's account is deleted.",
+        description: DOCS
+          ? "Who did it: null for an action without a signed-in actor (a failed sign-in). " +
+            "`email` is null once the actor's account is deleted."
+          : "",
       }),
     action: z.string().openapi({ example: "user.role_changed" }),
     entityType: z.string().openapi({
-      description:
-        "`user`, `product`, `establishment`, `portfolio`, or `email` for a failed sign-in " +
-        "with an email no account has (`entityId` is then that email).",
+      description: DOCS
+        ? "`user`, `product`, `establishment`, `portfolio`, or `email` for a failed sign-in " +
+          "with an email no account has (`entityId` is then that email)."
+        : "",
     }),
     entityId: z.string().nullable(),
     changes: z
       .record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }))
       .nullable()
       .openapi({
-        description:
-          "`{field: {before, after}}` for what the action changed or concerns. Never a " +
-          "password, hash or token.",
+        description: DOCS
+          ? "`{field: {before, after}}` for what the action changed or concerns. Never a " +
+            "password, hash or token."
+          : "",
       }),
-    requestId: z.string().nullable().openapi({
-      description: "The `X-Request-Id` of the request that did it: the key to its log line.",
-    }),
+    requestId: z
+      .string()
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "The `X-Request-Id` of the request that did it: the key to its log line."
+          : "",
+      }),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
   })
-  .openapi("AuditEvent", { example: examples.auditEvent });
+  .openapi("AuditEvent");
 
 export const AuditEventListQuerySchema = withSinceBeforeUntil(
   listQuerySchema(["occurredAt"], "-occurredAt").extend(AuditFiltersSchema.shape),
 );
 
-export const AuditEventPageSchema = pageSchema(AuditEventSchema).openapi("AuditEventPage", {
-  example: examples.auditEventPage,
-});
+export const AuditEventPageSchema = pageSchema(AuditEventSchema).openapi("AuditEventPage");

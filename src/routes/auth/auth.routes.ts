@@ -1,5 +1,6 @@
 import { authenticateOrPasswordChange } from "../../auth/middleware";
 import { ALL_ROLES, protectedRoute, publicRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { etagHeader, jsonBody, jsonContent } from "../../lib/openapi";
@@ -21,18 +22,19 @@ export const login = publicRoute(
     path: "/auth/login",
     operationId: "login",
     tags,
-    summary: "Sign in with email and password",
-    description:
-      "Public. Unknown email, wrong password and disabled account all get the same 401. " +
-      "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
-      "account, 10 attempts per 15 minutes from each network the account has signed in " +
-      "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
-      "owner's. Limits answer 429 with Retry-After. A temporary password issued by support " +
-      "(POST /users/{id}/password-reset) answers 403 `password-change-required` with a " +
-      "`passwordChangeToken` for POST /auth/password, and no session.",
+    summary: DOCS ? "Sign in with email and password" : "",
+    description: DOCS
+      ? "Public. Unknown email, wrong password and disabled account all get the same 401. " +
+        "60 attempts a minute per client network (an IPv4 address or an IPv6 /64). Per " +
+        "account, 10 attempts per 15 minutes from each network the account has signed in " +
+        "from, and 10 shared by all other networks, so a stranger's guesses never use up the " +
+        "owner's. Limits answer 429 with Retry-After. A temporary password issued by support " +
+        "(POST /users/{id}/password-reset) answers 403 `password-change-required` with a " +
+        "`passwordChangeToken` for POST /auth/password, and no session."
+      : "",
     request: { body: jsonBody(LoginSchema) },
     responses: {
-      [Status.OK]: { description: "Signed in", content: jsonContent(TokenPairSchema) },
+      [Status.OK]: { description: DOCS ? "Signed in" : "", content: jsonContent(TokenPairSchema) },
       ...problemResponses(Status.UNAUTHORIZED, Status.TOO_MANY_REQUESTS),
       // A temporary password from support starts no session: it must be replaced first.
       [Status.FORBIDDEN]: problemResponseRef("password-change-required"),
@@ -47,13 +49,17 @@ export const refresh = publicRoute(
     path: "/auth/refresh",
     operationId: "refreshTokens",
     tags,
-    summary: "Exchange a refresh token for a new token pair",
-    description:
-      "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
-      "a retired token again revokes the whole session (stolen-token detection).",
+    summary: DOCS ? "Exchange a refresh token for a new token pair" : "",
+    description: DOCS
+      ? "Public (the refresh token is the proof). Rotates: the token sent is retired. Sending " +
+        "a retired token again revokes the whole session (stolen-token detection)."
+      : "",
     request: { body: jsonBody(RefreshSchema) },
     responses: {
-      [Status.OK]: { description: "A new token pair", content: jsonContent(TokenPairSchema) },
+      [Status.OK]: {
+        description: DOCS ? "A new token pair" : "",
+        content: jsonContent(TokenPairSchema),
+      },
       ...problemResponses(Status.UNAUTHORIZED),
     },
   },
@@ -66,13 +72,14 @@ export const logout = publicRoute(
     path: "/auth/logout",
     operationId: "logout",
     tags,
-    summary: "Sign out this session",
-    description:
-      "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
-      "working at once. Answers 204 whatever the token, so it reveals nothing.",
+    summary: DOCS ? "Sign out this session" : "",
+    description: DOCS
+      ? "Public (the refresh token is the proof). Revokes the session; its access tokens stop " +
+        "working at once. Answers 204 whatever the token, so it reveals nothing."
+      : "",
     request: { body: jsonBody(LogoutSchema) },
     responses: {
-      [Status.NO_CONTENT]: { description: "Signed out" },
+      [Status.NO_CONTENT]: { description: DOCS ? "Signed out" : "" },
     },
   },
   { storage: true },
@@ -83,8 +90,10 @@ export const logoutAll = protectedRoute(ALL_ROLES, {
   path: "/auth/logout-all",
   operationId: "logoutEverywhere",
   tags,
-  summary: "Sign out of every session",
-  responses: { [Status.NO_CONTENT]: { description: "Every session of the caller revoked" } },
+  summary: DOCS ? "Sign out of every session" : "",
+  responses: {
+    [Status.NO_CONTENT]: { description: DOCS ? "Every session of the caller revoked" : "" },
+  },
 });
 
 export const me = protectedRoute(ALL_ROLES, {
@@ -92,11 +101,11 @@ export const me = protectedRoute(ALL_ROLES, {
   path: "/auth/me",
   operationId: "getCurrentUser",
   tags,
-  summary: "The signed-in user",
+  summary: DOCS ? "The signed-in user" : "",
   request: { headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
-      description: "The caller",
+      description: DOCS ? "The caller" : "",
       headers: etagHeader,
       content: jsonContent(UserSchema),
     },
@@ -111,18 +120,19 @@ export const changePassword = {
     path: "/auth/password",
     operationId: "changePassword",
     tags,
-    summary: "Change your password",
-    description:
-      "With an access token: send `currentPassword`; this session stays and every other " +
-      "one is revoked. Wrong current passwords count against the same sign-in limits as " +
-      "POST /auth/login (429 with Retry-After).\n\n" +
-      "With the `passwordChangeToken` of a `password-change-required` problem (a sign-in " +
-      "with a temporary password from support): send only `newPassword`. Every session of " +
-      "the user ends and the temporary password is spent; sign in with the new password. " +
-      "The token works once, for 10 minutes, and on no other route.",
+    summary: DOCS ? "Change your password" : "",
+    description: DOCS
+      ? "With an access token: send `currentPassword`; this session stays and every other " +
+        "one is revoked. Wrong current passwords count against the same sign-in limits as " +
+        "POST /auth/login (429 with Retry-After).\n\n" +
+        "With the `passwordChangeToken` of a `password-change-required` problem (a sign-in " +
+        "with a temporary password from support): send only `newPassword`. Every session of " +
+        "the user ends and the temporary password is spent; sign in with the new password. " +
+        "The token works once, for 10 minutes, and on no other route."
+      : "",
     request: { body: jsonBody(ChangePasswordSchema) },
     responses: {
-      [Status.NO_CONTENT]: { description: "Password changed" },
+      [Status.NO_CONTENT]: { description: DOCS ? "Password changed" : "" },
       ...problemResponses(Status.TOO_MANY_REQUESTS),
     },
   }),

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../../lib/docs";
 import { idempotencyKey } from "../../lib/idempotency-key";
 import { API_BASE } from "../../lib/openapi";
 import { isCapturedAt } from "../../lib/provenance";
 import { message } from "../../lib/validation";
-import * as examples from "../../resources/examples";
 import { jsonFacts } from "./batch.dependencies";
 
 export const MAX_OPERATIONS = 100;
@@ -34,75 +34,57 @@ export const BatchOperationSchema = z
       .max(2048)
       .refine(isReplayable, message("batchPath"))
       .openapi({
-        description:
-          "The operation's path, as it would be sent on its own: under `/api/v1/`, no query " +
-          "string, not `/api/v1/batch` and not `/api/v1/auth/…`.",
-        example: `${API_BASE}/establishments/${examples.establishment.id}`,
+        description: DOCS
+          ? "The operation's path, as it would be sent on its own: under `/api/v1/`, no query " +
+            "string, not `/api/v1/batch` and not `/api/v1/auth/…`."
+          : "",
+        example: "/api/v1/establishments/0193b6e4-2c3d-7e4f-9a5b-6c7d8e9fa0b1",
       }),
     body: z
       .unknown()
       .refine((body) => jsonFacts(body).depth <= MAX_BODY_DEPTH, message("jsonDepth"))
       .optional()
       .openapi({
-        description:
-          "The operation's JSON body, checked by its route as a request of its own would be. " +
-          "Absent: the operation is sent without a body.",
+        description: DOCS
+          ? "The operation's JSON body, checked by its route as a request of its own would be. " +
+            "Absent: the operation is sent without a body."
+          : "",
       }),
-    idempotencyKey: idempotencyKey().optional().openapi({
-      description: "Sent as `Idempotency-Key`: a replayed create answers its first answer.",
-    }),
-    ifMatch: headerValue().optional().openapi({
-      description: 'Sent as `If-Match`, such as `"3"`: a stale version answers 412.',
-    }),
-    ifNoneMatch: headerValue().optional().openapi({ description: "Sent as `If-None-Match`." }),
+    idempotencyKey: idempotencyKey()
+      .optional()
+      .openapi({
+        description: DOCS
+          ? "Sent as `Idempotency-Key`: a replayed create answers its first answer."
+          : "",
+      }),
+    ifMatch: headerValue()
+      .optional()
+      .openapi({
+        description: DOCS ? 'Sent as `If-Match`, such as `"3"`: a stale version answers 412.' : "",
+      }),
+    ifNoneMatch: headerValue()
+      .optional()
+      .openapi({ description: DOCS ? "Sent as `If-None-Match`." : "" }),
     capturedAt: z
       .string()
       .refine(isCapturedAt, message("capturedAt"))
       .optional()
       .openapi({
-        description:
-          "Sent as `X-Captured-At`: when the phone recorded the change (RFC 3339), kept in " +
-          "its audit row.",
+        description: DOCS
+          ? "Sent as `X-Captured-At`: when the phone recorded the change (RFC 3339), kept in " +
+            "its audit row."
+          : "",
         example: "2026-11-27T14:05:00.000Z",
       }),
   })
   .openapi("BatchOperation");
 export type BatchOperation = z.infer<typeof BatchOperationSchema>;
 
-const shopPath = `${API_BASE}/establishments/${examples.establishment.id}`;
-const capturedAt = "2026-11-27T14:05:00.000Z";
-const newShop = {
-  ...examples.createEstablishment,
-  name: "Minimercado El Paisa",
-  address: "Carrera 70 # 44-21, Laureles",
-};
-const newShopId = "0193b6e6-4e5f-7a6b-8c7d-8e9fa0b1c2d3";
-
 export const BatchRequestSchema = z
   .strictObject({
     operations: z.array(BatchOperationSchema).min(1).max(MAX_OPERATIONS),
   })
-  .openapi("BatchRequest", {
-    example: {
-      operations: [
-        {
-          method: "PATCH",
-          path: shopPath,
-          body: examples.updateEstablishment,
-          ifMatch: '"3"',
-          capturedAt,
-        },
-        { method: "PATCH", path: shopPath, body: { address: "Calle 45 # 70-14" }, capturedAt },
-        {
-          method: "POST",
-          path: `${API_BASE}/establishments`,
-          body: newShop,
-          idempotencyKey: "phone-42-outbox-17",
-          capturedAt,
-        },
-      ],
-    },
-  });
+  .openapi("BatchRequest");
 
 export const BatchResultSchema = z
   .object({
@@ -111,9 +93,16 @@ export const BatchResultSchema = z
       .int()
       .min(0)
       .max(MAX_OPERATIONS - 1),
-    status: z.number().int().min(200).max(599).openapi({
-      description: "The status the operation got, as it would have on its own; 424 if not run.",
-    }),
+    status: z
+      .number()
+      .int()
+      .min(200)
+      .max(599)
+      .openapi({
+        description: DOCS
+          ? "The status the operation got, as it would have on its own; 424 if not run."
+          : "",
+      }),
     headers: z
       .object({
         ETag: z.string().optional(),
@@ -121,81 +110,29 @@ export const BatchResultSchema = z
         "Idempotent-Replayed": z.literal("true").optional(),
         "Content-Type": z.string().optional(),
       })
-      .openapi({ description: "Those of the operation's answer's headers that it carried." }),
+      .openapi({
+        description: DOCS ? "Those of the operation's answer's headers that it carried." : "",
+      }),
     body: z.unknown().openapi({
-      description:
-        "Always present: the operation's answer body, parsed (the resource, or a problem " +
-        "whose `requestId` is `<batch request id>.<index>`); null when it had none (204).",
+      description: DOCS
+        ? "Always present: the operation's answer body, parsed (the resource, or a problem " +
+          "whose `requestId` is `<batch request id>.<index>`); null when it had none (204)."
+        : "",
     }),
     current: z
       .unknown()
       .optional()
       .openapi({
-        description:
-          "Only on a 412: the resource as it is now (a GET of the operation's path), to " +
-          "resolve the conflict without another request; null when it is gone or the path " +
-          "has no GET.",
+        description: DOCS
+          ? "Only on a 412: the resource as it is now (a GET of the operation's path), to " +
+            "resolve the conflict without another request; null when it is gone or the path " +
+            "has no GET."
+          : "",
       }),
   })
   .openapi("BatchResult");
 export type BatchResult = z.infer<typeof BatchResultSchema>;
 
-const problemOf = (index: number) => ({
-  instance: shopPath,
-  requestId: `phone-42.sync-9.${index}`,
-});
-
 export const BatchResponseSchema = z
   .object({ results: z.array(BatchResultSchema) })
-  .openapi("BatchResponse", {
-    example: {
-      results: [
-        {
-          index: 0,
-          status: 412,
-          headers: { ETag: '"4"', "Content-Type": "application/problem+json" },
-          body: {
-            type: "/problems/precondition-failed",
-            title: "The resource has changed (If-Match is stale)",
-            status: 412,
-            detail: "The resource is at version 4; re-read it and retry.",
-            ...problemOf(0),
-            currentVersion: 4,
-          },
-          current: examples.establishment,
-        },
-        {
-          index: 1,
-          status: 424,
-          headers: { "Content-Type": "application/problem+json" },
-          body: {
-            type: "/problems/failed-dependency",
-            title: "Not run: an operation it depends on failed",
-            status: 424,
-            detail: `Not run: operation 0, on ${examples.establishment.id}, did not succeed, and this one names it`,
-            ...problemOf(1),
-            dependsOn: 0,
-          },
-        },
-        {
-          index: 2,
-          status: 201,
-          headers: {
-            ETag: '"1"',
-            Location: `${API_BASE}/establishments/${newShopId}`,
-            "Content-Type": "application/json",
-          },
-          body: {
-            ...examples.establishment,
-            ...newShop,
-            id: newShopId,
-            taxId: null,
-            portfolioId: null,
-            version: 1,
-            createdAt: "2026-11-27T14:31:08.117Z",
-            updatedAt: "2026-11-27T14:31:08.117Z",
-          },
-        },
-      ],
-    },
-  });
+  .openapi("BatchResponse");

@@ -1,5 +1,6 @@
 import { resourceRoutes } from "../../auth/resource-routes";
 import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import { idParam } from "../../lib/fields";
 import { contentEtagHeader } from "../../lib/openapi";
 import { readOperation } from "../../lib/operations";
@@ -22,33 +23,38 @@ const establishments = resourceRoutes({
 });
 
 export const create = establishments.create(["admin", "seller"], CreateEstablishmentSchema, {
-  description:
-    "A seller who creates one is assigned to it, and may set only name, kind, address, " +
-    "city, department, latitude, longitude and phone (any other field → 403): the store " +
-    "carries no portfolio until an admin assigns one. A taxId (NIT) in use → 409.",
+  description: DOCS
+    ? "A seller who creates one is assigned to it, and may set only name, kind, address, " +
+      "city, department, latitude, longitude and phone (any other field → 403): the store " +
+      "carries no portfolio until an admin assigns one. A taxId (NIT) in use → 409."
+    : "",
 });
 export const list = establishments.list(
   ALL_ROLES,
   EstablishmentListQuerySchema,
   EstablishmentPageSchema,
-  { description: `${SCOPE_NOTE} A seller's list only ever contains their own.` },
+  { description: DOCS ? `${SCOPE_NOTE} A seller's list only ever contains their own.` : "" },
 );
 export const get = establishments.get(ALL_ROLES, { description: SCOPE_NOTE });
 export const update = establishments.update(["admin", "seller"], UpdateEstablishmentSchema, {
-  description:
-    `Admins, or a seller assigned to it. ${SCOPE_NOTE} A seller may change only address, ` +
-    "city, department, latitude, longitude and phone (any other field → 403, before the " +
-    "store is looked up).",
+  description: DOCS
+    ? `Admins, or a seller assigned to it. ${SCOPE_NOTE} A seller may change only address, ` +
+      "city, department, latitude, longitude and phone (any other field → 403, before the " +
+      "store is looked up)."
+    : "",
 });
 export const replace = establishments.put(["admin", "seller"], CreateEstablishmentSchema, {
-  description:
-    `${SCOPE_NOTE} A deleted store is a 404 to a seller. A seller's new store goes on their ` +
-    "route; a seller sends only the fields POST lets them set (else 403), on a replace " +
-    "name and kind as stored (else 403), and taxId, portfolioId and status stay as an " +
-    "admin set them. A taxId in use → 409.",
+  description: DOCS
+    ? `${SCOPE_NOTE} A deleted store is a 404 to a seller. A seller's new store goes on their ` +
+      "route; a seller sends only the fields POST lets them set (else 403), on a replace " +
+      "name and kind as stored (else 403), and taxId, portfolioId and status stay as an " +
+      "admin set them. A taxId in use → 409."
+    : "",
 });
 export const remove = establishments.remove(["admin"], {
-  description: "Soft delete: it disappears from reads and lists; its taxId can be reused.",
+  description: DOCS
+    ? "Soft delete: it disappears from reads and lists; its taxId can be reused."
+    : "",
 });
 
 export const carriedPortfolio = protectedRoute(ALL_ROLES, {
@@ -61,6 +67,8 @@ export const carriedPortfolio = protectedRoute(ALL_ROLES, {
   path: "/establishments/{id}/portfolio",
   operationId: "getCarriedPortfolio",
   tags: ["Establishments"],
-  summary: "The portfolio an establishment carries, with all its items",
-  description: `What a seller loads before a visit, in one response. ${SCOPE_NOTE} 404 when it carries none.`,
+  summary: DOCS ? "The portfolio an establishment carries, with all its items" : "",
+  description: DOCS
+    ? `What a seller loads before a visit, in one response. ${SCOPE_NOTE} 404 when it carries none.`
+    : "",
 });

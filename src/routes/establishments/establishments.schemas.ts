@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../../lib/docs";
 import { id, patchBody, phone, text } from "../../lib/fields";
 import { nit } from "../../lib/nit";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
@@ -9,7 +10,6 @@ import {
   withDefault,
 } from "../../resources/enums";
 import { EstablishmentFiltersSchema } from "../../resources/establishments";
-import * as examples from "../../resources/examples";
 
 /** What every establishment route says of who reaches what (src/auth/establishment-scope.ts). */
 export const SCOPE_NOTE =
@@ -45,19 +45,21 @@ const fields = {
   kind: kind(),
   address: text(200),
   city: text(80).openapi({
-    description:
-      "The municipality: DANE's DIVIPOLA code (`05001`) or its name written any way (`Medellín`, `medellin`, `MEDELLIN`). Must be in `department`; stored with DANE's name and code.",
+    description: DOCS
+      ? "The municipality: DANE's DIVIPOLA code (`05001`) or its name written any way (`Medellín`, `medellin`, `MEDELLIN`). Must be in `department`; stored with DANE's name and code."
+      : "",
     example: "Medellín",
   }),
   department: text(80).openapi({
-    description:
-      "The department: DIVIPOLA code (`05`) or its name written any way (`Antioquia`, `antioquia`).",
+    description: DOCS
+      ? "The department: DIVIPOLA code (`05`) or its name written any way (`Antioquia`, `antioquia`)."
+      : "",
     example: "Antioquia",
   }),
   latitude: latitude(),
   longitude: longitude(),
   phone: phone(),
-  portfolioId: id().openapi({ description: "The portfolio this store carries." }),
+  portfolioId: id().openapi({ description: DOCS ? "The portfolio this store carries." : "" }),
   status: EstablishmentStatusSchema,
 };
 
@@ -76,7 +78,7 @@ export const CreateEstablishmentSchema = z
     status: withDefault(EstablishmentStatusSchema, "active"),
   })
   .refine(coordinatesTogether, { message: message("coordinatesTogether"), path: ["longitude"] })
-  .openapi("CreateEstablishment", { example: examples.createEstablishment });
+  .openapi("CreateEstablishment");
 export type CreateEstablishment = z.infer<typeof CreateEstablishmentSchema>;
 
 export const UpdateEstablishmentSchema = patchBody({
@@ -92,7 +94,9 @@ export const UpdateEstablishmentSchema = patchBody({
     message: message("placeTogether"),
     path: ["city"],
   })
-  .openapi("UpdateEstablishment", { example: examples.updateEstablishment, minProperties: 1 });
+  .openapi("UpdateEstablishment", {
+    minProperties: 1,
+  });
 
 export const EstablishmentListQuerySchema = listQuerySchema(
   ["name", "city", "createdAt", "updatedAt"],
@@ -105,9 +109,6 @@ export const EstablishmentListQuerySchema = listQuerySchema(
  */
 export const SellerSummarySchema = z
   .object({ id: z.string(), firstName: z.string(), lastName: z.string() })
-  .openapi("SellerSummary", { example: examples.sellerSummary });
+  .openapi("SellerSummary");
 
-export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi(
-  "EstablishmentPage",
-  { example: examples.establishmentPage },
-);
+export const EstablishmentPageSchema = pageSchema(EstablishmentSchema).openapi("EstablishmentPage");

@@ -1,4 +1,5 @@
 import { publicRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import * as Status from "../../lib/http-status";
 import { jsonContent } from "../../lib/openapi";
 import { HealthSchema, ReadinessSchema } from "./health.schemas";
@@ -9,11 +10,13 @@ export const liveness = publicRoute(
     path: "/health",
     operationId: "checkLiveness",
     tags: ["Health"],
-    summary: "Liveness: the Worker runs",
-    description: "Public. Touches no storage, so it answers even when D1 or KV are down.",
+    summary: DOCS ? "Liveness: the Worker runs" : "",
+    description: DOCS
+      ? "Public. Touches no storage, so it answers even when D1 or KV are down."
+      : "",
     responses: {
       [Status.OK]: {
-        description: "The Worker is up",
+        description: DOCS ? "The Worker is up" : "",
         content: jsonContent(HealthSchema),
       },
     },
@@ -27,11 +30,11 @@ export const readiness = publicRoute(
     path: "/health/ready",
     operationId: "checkReadiness",
     tags: ["Health"],
-    summary: "Readiness: D1 and KV answer",
-    description: "Public. 503 problem naming the dependency that did not answer.",
+    summary: DOCS ? "Readiness: D1 and KV answer" : "",
+    description: DOCS ? "Public. 503 problem naming the dependency that did not answer." : "",
     responses: {
       [Status.OK]: {
-        description: "D1 and KV answered",
+        description: DOCS ? "D1 and KV answered" : "",
         content: jsonContent(ReadinessSchema),
       },
     },

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { version } from "../../../package.json";
-import * as examples from "../../resources/examples";
 
 export const HealthSchema = z
   .object({
@@ -14,4 +13,4 @@ export const ReadinessSchema = z
     status: z.literal("ok"),
     checks: z.object({ d1: z.literal("ok"), kv: z.literal("ok") }),
   })
-  .openapi("Readiness", { example: examples.readiness });
+  .openapi("Readiness");

@@ -1,4 +1,5 @@
 import { ALL_ROLES, protectedRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import { IfMatchHeaderSchema } from "../../lib/etag";
 import { idParam, pathIds } from "../../lib/fields";
 import * as Status from "../../lib/http-status";
@@ -17,10 +18,11 @@ export const listItems = protectedRoute(ALL_ROLES, {
   path: "/portfolios/{id}/items",
   operationId: "listPortfolioItems",
   tags,
-  summary: "A portfolio's items, in order",
-  description:
-    "Each item carries the product's sku, name, unit, list price and the effective price. " +
-    "An unknown portfolio → 404.",
+  summary: DOCS ? "A portfolio's items, in order" : "",
+  description: DOCS
+    ? "Each item carries the product's sku, name, unit, list price and the effective price. " +
+      "An unknown portfolio → 404."
+    : "",
 });
 
 export const putItem = protectedRoute(["admin"], {
@@ -28,20 +30,21 @@ export const putItem = protectedRoute(["admin"], {
   path: "/portfolios/{id}/items/{productId}",
   operationId: "putPortfolioItem",
   tags,
-  summary: "Add a product to a portfolio, or change its price or position",
-  description:
-    "201 when added, 200 when updated; each bumps the portfolio's version. The body is " +
-    "optional: without one, a new item goes last at the list price and an existing one is " +
-    "left as it is. Unknown portfolio or product → 404; an inactive product → 409.",
+  summary: DOCS ? "Add a product to a portfolio, or change its price or position" : "",
+  description: DOCS
+    ? "201 when added, 200 when updated; each bumps the portfolio's version. The body is " +
+      "optional: without one, a new item goes last at the list price and an existing one is " +
+      "left as it is. Unknown portfolio or product → 404; an inactive product → 409."
+    : "",
   request: { params, headers: IfMatchHeaderSchema, body: optionalJsonBody(PutItemSchema) },
   responses: {
     [Status.OK]: {
-      description: "Updated",
+      description: DOCS ? "Updated" : "",
       headers: etagHeader,
       content: jsonContent(PortfolioItemSchema),
     },
     [Status.CREATED]: {
-      description: "Added",
+      description: DOCS ? "Added" : "",
       headers: { ...locationHeader, ...etagHeader },
       content: jsonContent(PortfolioItemSchema),
     },
@@ -54,5 +57,5 @@ export const removeItem = protectedRoute(["admin"], {
   path: "/portfolios/{id}/items/{productId}",
   operationId: "removePortfolioItem",
   tags,
-  summary: "Remove a product from a portfolio",
+  summary: DOCS ? "Remove a product from a portfolio" : "",
 });

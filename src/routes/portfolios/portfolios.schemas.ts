@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../../lib/docs";
 import { id, patchBody, searchText, text } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { PortfolioStatusSchema, withDefault } from "../../resources/enums";
-import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
 import { PortfolioItemSchema, PortfolioSchema } from "../../resources/portfolios";
 
@@ -16,12 +16,14 @@ export const NewItemSchema = z
     productId: id(),
     price: price()
       .optional()
-      .openapi({ description: "This portfolio's price, instead of the product's list price." }),
+      .openapi({
+        description: DOCS ? "This portfolio's price, instead of the product's list price." : "",
+      }),
     position: position()
       .optional()
-      .openapi({ description: "Order in the portfolio; defaults to the list order." }),
+      .openapi({ description: DOCS ? "Order in the portfolio; defaults to the list order." : "" }),
   })
-  .openapi("NewPortfolioItem", { example: examples.newPortfolioItem });
+  .openapi("NewPortfolioItem");
 
 const fields = {
   name: text(120),
@@ -36,13 +38,15 @@ export const CreatePortfolioSchema = z
     status: withDefault(PortfolioStatusSchema, "active"),
     items: z.array(NewItemSchema).max(MAX_ITEMS_PER_REQUEST).default([]),
   })
-  .openapi("CreatePortfolio", { example: examples.createPortfolio });
+  .openapi("CreatePortfolio");
 export type CreatePortfolio = z.infer<typeof CreatePortfolioSchema>;
 
 export const UpdatePortfolioSchema = patchBody({
   ...fields,
   description: fields.description.nullable(),
-}).openapi("UpdatePortfolio", { example: examples.updatePortfolio, minProperties: 1 });
+}).openapi("UpdatePortfolio", {
+  minProperties: 1,
+});
 
 export const PortfolioListQuerySchema = listQuerySchema(
   ["name", "createdAt", "updatedAt"],
@@ -50,17 +54,14 @@ export const PortfolioListQuerySchema = listQuerySchema(
 ).extend({
   q: searchText("name"),
   status: PortfolioStatusSchema.optional(),
-  productId: id().optional().openapi({ description: "Only portfolios that contain this product." }),
+  productId: id()
+    .optional()
+    .openapi({ description: DOCS ? "Only portfolios that contain this product." : "" }),
 });
 
-export const PortfolioPageSchema = pageSchema(PortfolioSchema).openapi("PortfolioPage", {
-  example: examples.portfolioPage,
-});
+export const PortfolioPageSchema = pageSchema(PortfolioSchema).openapi("PortfolioPage");
 
-export const PortfolioItemPageSchema = pageSchema(PortfolioItemSchema).openapi(
-  "PortfolioItemPage",
-  { example: examples.portfolioItemPage },
-);
+export const PortfolioItemPageSchema = pageSchema(PortfolioItemSchema).openapi("PortfolioItemPage");
 
 export const ItemListQuerySchema = listQuerySchema(["position"], "position");
 
@@ -69,7 +70,9 @@ export const PutItemSchema = z
     price: price()
       .nullable()
       .optional()
-      .openapi({ description: "This portfolio's price; null restores the list price." }),
+      .openapi({
+        description: DOCS ? "This portfolio's price; null restores the list price." : "",
+      }),
     position: position().optional(),
   })
-  .openapi("PutPortfolioItem", { example: examples.putPortfolioItem });
+  .openapi("PutPortfolioItem");

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { DOCS } from "../../lib/docs";
 import { currency, patchBody, text } from "../../lib/fields";
 import { gtin } from "../../lib/gtin";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { publicHttpsUrl } from "../../lib/public-url";
 import { message } from "../../lib/validation";
 import { ProductStatusSchema, ProductUnitSchema, withDefault } from "../../resources/enums";
-import * as examples from "../../resources/examples";
 import { price } from "../../resources/money";
 import { type Product, ProductFiltersSchema, ProductSchema } from "../../resources/products";
 
@@ -16,7 +16,10 @@ const sku = () =>
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, message("sku"))
     .toUpperCase()
-    .openapi({ description: "Stock-keeping unit, stored upper-cased.", example: "BEB-COLA-350" });
+    .openapi({
+      description: DOCS ? "Stock-keeping unit, stored upper-cased." : "",
+      example: "BEB-COLA-350",
+    });
 
 const fields = {
   sku: sku(),
@@ -42,7 +45,7 @@ export const CreateProductSchema = z
     currency: fields.currency.default("COP"),
     status: withDefault(ProductStatusSchema, "active"),
   })
-  .openapi("CreateProduct", { example: examples.createProduct });
+  .openapi("CreateProduct");
 export type CreateProduct = z.infer<typeof CreateProductSchema>;
 
 export const UpdateProductSchema = patchBody({
@@ -51,13 +54,13 @@ export const UpdateProductSchema = patchBody({
   brand: fields.brand.nullable(),
   gtin: fields.gtin.nullable(),
   imageUrl: fields.imageUrl.nullable(),
-}).openapi("UpdateProduct", { example: examples.updateProduct, minProperties: 1 });
+}).openapi("UpdateProduct", {
+  minProperties: 1,
+});
 
 export const ProductListQuerySchema = listQuerySchema(
   ["name", "sku", "price", "createdAt", "updatedAt"],
   "name",
 ).extend(ProductFiltersSchema.shape);
 
-export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage", {
-  example: examples.productPage,
-});
+export const ProductPageSchema = pageSchema(ProductSchema).openapi("ProductPage");

@@ -1,19 +1,24 @@
 import { z } from "@hono/zod-openapi";
 import { protectedRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import * as Status from "../../lib/http-status";
 import { attachmentHeader } from "../../lib/openapi";
 import { type AnyExportEntity, EXPORTS, type ExportName } from "./export.entities";
 
-const BomSchema = z.enum(["true", "false"]).optional().openapi({
-  description: "`true`: a UTF-8 byte order mark first, for Excel.",
-});
+const BomSchema = z
+  .enum(["true", "false"])
+  .optional()
+  .openapi({
+    description: DOCS ? "`true`: a UTF-8 byte order mark first, for Excel." : "",
+  });
 
 /** The format of every export, stated once: docs/api-contract.md says more. */
 const CsvFileSchema = z.string().openapi("CsvFile", {
-  description:
-    "RFC 4180, UTF-8; a header row of the JSON field names; null is an empty cell. Text " +
-    "starting with `=` `+` `-` `@` TAB CR or `'` gets a leading `'` (no formula runs). " +
-    "docs/api-contract.md, CSV exports.",
+  description: DOCS
+    ? "RFC 4180, UTF-8; a header row of the JSON field names; null is an empty cell. Text " +
+      "starting with `=` `+` `-` `@` TAB CR or `'` gets a leading `'` (no formula runs). " +
+      "docs/api-contract.md, CSV exports."
+    : "",
   example: "id,sku,price\r\n0193b6e3-0b1c-7d2e-8f3a-4b5c6d7e8f90,BEB-COLA-350,2500\r\n",
 });
 
@@ -28,12 +33,14 @@ function exportRoute(name: string, { roles, rows, filters, columns }: AnyExportE
     path: `/stats/export/${name}`,
     operationId: `export${pascal(name)}`,
     tags: ["Stats"],
-    summary: `Download the ${name.replace("-", " ")} as CSV`,
-    description: `${rows}\n\n**Columns:** ${columns.map((column) => `\`${column}\``).join(", ")}.`,
+    summary: DOCS ? `Download the ${name.replace("-", " ")} as CSV` : "",
+    description: DOCS
+      ? `${rows}\n\n**Columns:** ${columns.map((column) => `\`${column}\``).join(", ")}.`
+      : "",
     request: { query: filters.extend({ bom: BomSchema }) },
     responses: {
       [Status.OK]: {
-        description: "The CSV file",
+        description: DOCS ? "The CSV file" : "",
         headers: attachmentHeader,
         content: { "text/csv": { schema: CsvFileSchema } },
       },

@@ -1,4 +1,5 @@
 import { protectedRoute } from "../../auth/route";
+import { DOCS } from "../../lib/docs";
 import { IfNoneMatchHeaderSchema } from "../../lib/etag";
 import * as Status from "../../lib/http-status";
 import { contentEtagHeader, jsonContent } from "../../lib/openapi";
@@ -9,7 +10,7 @@ const ROLES = ["admin", "analyst"] as const;
 
 const cacheControlHeader = {
   "Cache-Control": {
-    description: "`private, no-cache`: revalidate with If-None-Match (304)",
+    description: DOCS ? "`private, no-cache`: revalidate with If-None-Match (304)" : "",
     schema: { type: "string" as const },
   },
 };
@@ -19,14 +20,15 @@ export const overview = protectedRoute(ROLES, {
   path: "/stats/overview",
   operationId: "getStatsOverview",
   tags,
-  summary: "The management overview",
-  description:
-    "The latest snapshot (refreshed every 10 minutes; recomputed first when none is younger " +
-    "than 30): one D1 read of one row. Full lists: the CSV exports.",
+  summary: DOCS ? "The management overview" : "",
+  description: DOCS
+    ? "The latest snapshot (refreshed every 10 minutes; recomputed first when none is younger " +
+      "than 30): one D1 read of one row. Full lists: the CSV exports."
+    : "",
   request: { headers: IfNoneMatchHeaderSchema },
   responses: {
     [Status.OK]: {
-      description: "The overview",
+      description: DOCS ? "The overview" : "",
       headers: { ...contentEtagHeader, ...cacheControlHeader },
       content: jsonContent(StatsOverviewSchema),
     },
@@ -38,11 +40,13 @@ export const refreshOverview = protectedRoute(ROLES, {
   path: "/stats/overview/refresh",
   operationId: "refreshStatsOverview",
   tags,
-  summary: "Recompute the overview now",
-  description: "Computes the figures (seconds of D1 time at national scale) and stores them.",
+  summary: DOCS ? "Recompute the overview now" : "",
+  description: DOCS
+    ? "Computes the figures (seconds of D1 time at national scale) and stores them."
+    : "",
   responses: {
     [Status.OK]: {
-      description: "The new overview",
+      description: DOCS ? "The new overview" : "",
       headers: contentEtagHeader,
       content: jsonContent(StatsOverviewSchema),
     },

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ACTIVITY_DAYS, ACTIVITY_TIME_ZONE, TOP } from "../../db/stats";
+import { DOCS } from "../../lib/docs";
 import {
   EstablishmentKindSchema,
   EstablishmentStatusSchema,
@@ -14,7 +15,10 @@ import {
 const count = () => z.number().int().min(0);
 const counted = <K extends string, V extends z.ZodType>(key: K, value: V) =>
   z.object({ [key]: value, count: count() } as { [key in K]: V } & { count: z.ZodNumber });
-const code = z.string().nullable().openapi({ description: "DIVIPOLA code" });
+const code = z
+  .string()
+  .nullable()
+  .openapi({ description: DOCS ? "DIVIPOLA code" : "" });
 const named = { id: z.string(), name: z.string() };
 
 const counts = (key: string, value: string, count: number) => [{ [key]: value, count }];
@@ -66,7 +70,7 @@ const example = {
 
 export const StatsOverviewSchema = z
   .object({
-    generatedAt: z.string().openapi({ description: "When the snapshot was computed" }),
+    generatedAt: z.string().openapi({ description: DOCS ? "When the snapshot was computed" : "" }),
     users: z.object({
       total: count(),
       byRole: z.array(z.object({ role: UserRoleSchema, active: count(), disabled: count() })),
@@ -97,7 +101,7 @@ export const StatsOverviewSchema = z
       withPortfolio: count(),
       withoutPortfolio: count(),
       portfolioShare: z.number().min(0).max(1),
-      withoutSeller: count().openapi({ description: "On no seller's route" }),
+      withoutSeller: count().openapi({ description: DOCS ? "On no seller's route" : "" }),
     }),
     topProducts: z.array(z.object({ ...named, sku: z.string(), establishments: count() })),
     sellers: z.object({
@@ -125,5 +129,7 @@ export const StatsOverviewSchema = z
   })
   .openapi("StatsOverview", {
     example,
-    description: `Live rows only, largest group first; top ${TOP}; Bogotá days (docs/operations.md).`,
+    description: DOCS
+      ? `Live rows only, largest group first; top ${TOP}; Bogotá days (docs/operations.md).`
+      : "",
   });

@@ -1,17 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { passwordPolicyViolation } from "../../auth/passwords";
+import { DOCS } from "../../lib/docs";
 import { email, patchBody, phone, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { message } from "../../lib/validation";
 import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
-import * as examples from "../../resources/examples";
 import { newPassword, UserFiltersSchema, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
   z
     .string()
     .regex(/^[0-9A-Za-z-]{4,20}$/, message("nationalId"))
-    .openapi({ description: "National id (cédula).", example: "1032456789" });
+    .openapi({ description: DOCS ? "National id (cédula)." : "", example: "1032456789" });
 
 export const CreateUserSchema = z
   .strictObject({
@@ -34,7 +34,7 @@ export const CreateUserSchema = z
       });
     }
   })
-  .openapi("CreateUser", { example: examples.createUser });
+  .openapi("CreateUser");
 
 export const UpdateUserSchema = patchBody({
   email: email(),
@@ -44,15 +44,13 @@ export const UpdateUserSchema = patchBody({
   phone: phone().nullable(),
   role: UserRoleSchema,
   status: UserStatusSchema,
-}).openapi("UpdateUser", { example: examples.updateUser, minProperties: 1 });
+}).openapi("UpdateUser", { minProperties: 1 });
 
 export const UserListQuerySchema = listQuerySchema(["createdAt", "lastName"], "createdAt").extend(
   UserFiltersSchema.shape,
 );
 
-export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage", {
-  example: examples.userPage,
-});
+export const UserPageSchema = pageSchema(UserSchema).openapi("UserPage");
 
 export const SessionSchema = z
   .object({
@@ -63,11 +61,9 @@ export const SessionSchema = z
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
   })
-  .openapi("Session", { example: examples.session });
+  .openapi("Session");
 
-export const SessionListSchema = z
-  .object({ data: z.array(SessionSchema) })
-  .openapi("SessionList", { example: examples.sessionList });
+export const SessionListSchema = z.object({ data: z.array(SessionSchema) }).openapi("SessionList");
 
 const bogotaNote = "Times in `text` are Colombia's (UTC−5).";
 
@@ -77,19 +73,28 @@ export const SignInStatusSchema = z
     email: z.string(),
     role: UserRoleSchema,
     status: UserStatusSchema,
-    lockedUntil: timestamp().nullable().openapi({
-      description: "When the last locked sign-in bucket opens again; null when none is locked.",
-    }),
-    failedAttemptsInWindow: z.number().int().openapi({
-      description:
-        "Password attempts counted in the current 15-minute windows, all buckets together.",
-    }),
+    lockedUntil: timestamp()
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "When the last locked sign-in bucket opens again; null when none is locked."
+          : "",
+      }),
+    failedAttemptsInWindow: z
+      .number()
+      .int()
+      .openapi({
+        description: DOCS
+          ? "Password attempts counted in the current 15-minute windows, all buckets together."
+          : "",
+      }),
     throttles: z
       .array(
         z.object({
           bucket: z.string().openapi({
-            description:
-              "A network the account signed in from (IPv4 or IPv6 /64), or `*` for all others.",
+            description: DOCS
+              ? "A network the account signed in from (IPv4 or IPv6 /64), or `*` for all others."
+              : "",
           }),
           attempts: z.number().int(),
           windowStartedAt: timestamp(),
@@ -98,7 +103,9 @@ export const SignInStatusSchema = z
         }),
       )
       .openapi({
-        description: 'Sign-in limits in force (docs/security.md, "Sign-in throttling").',
+        description: DOCS
+          ? 'Sign-in limits in force (docs/security.md, "Sign-in throttling").'
+          : "",
       }),
     lastSignIn: z
       .object({
@@ -112,15 +119,16 @@ export const SignInStatusSchema = z
         z.object({
           occurredAt: timestamp(),
           reason: z.string().openapi({
-            description:
-              "`wrong_password`, `disabled`, `unknown_email` (an attempt with this email before the account existed), `temporary_password_used`, `temporary_password_expired`, `locked_out`.",
+            description: DOCS
+              ? "`wrong_password`, `disabled`, `unknown_email` (an attempt with this email before the account existed), `temporary_password_used`, `temporary_password_expired`, `locked_out`."
+              : "",
           }),
           ip: z.string().nullable(),
           userAgent: z.string().nullable(),
           requestId: z.string().nullable(),
         }),
       )
-      .openapi({ description: "The last 10, newest first." }),
+      .openapi({ description: DOCS ? "The last 10, newest first." : "" }),
     passwordReset: z
       .object({
         issuedAt: timestamp(),
@@ -129,23 +137,30 @@ export const SignInStatusSchema = z
         usedAt: timestamp().nullable(),
       })
       .nullable()
-      .openapi({ description: "A temporary password not yet replaced by a new password." }),
+      .openapi({
+        description: DOCS ? "A temporary password not yet replaced by a new password." : "",
+      }),
     sessions: z.array(SessionSchema),
     findings: z.array(z.object({ code: z.string(), text: z.string() })).openapi({
-      description: `What stands between the user and a sign-in, most decisive first: \`disabled\`, \`password_change_pending\`, \`temporary_password_pending\`, \`temporary_password_expired\`, \`locked\`, \`wrong_passwords\`, \`unknown_email_attempts\`, else \`never_signed_in\` or \`ok\`. ${bogotaNote}`,
+      description: DOCS
+        ? `What stands between the user and a sign-in, most decisive first: \`disabled\`, \`password_change_pending\`, \`temporary_password_pending\`, \`temporary_password_expired\`, \`locked\`, \`wrong_passwords\`, \`unknown_email_attempts\`, else \`never_signed_in\` or \`ok\`. ${bogotaNote}`
+        : "",
     }),
     diagnosis: z.string().openapi({
-      description: `The findings as one paragraph support can read out, in the language of Content-Language. ${bogotaNote}`,
+      description: DOCS
+        ? `The findings as one paragraph support can read out, in the language of Content-Language. ${bogotaNote}`
+        : "",
     }),
   })
-  .openapi("SignInStatus", { example: examples.signInStatus });
+  .openapi("SignInStatus");
 
 export const TemporaryPasswordSchema = z
   .object({
     temporaryPassword: z.string().openapi({
-      description:
-        "Shown this once: give it to the user. Case and dashes do not matter when typed.",
+      description: DOCS
+        ? "Shown this once: give it to the user. Case and dashes do not matter when typed."
+        : "",
     }),
     expiresAt: timestamp(),
   })
-  .openapi("TemporaryPassword", { example: examples.temporaryPassword });
+  .openapi("TemporaryPassword");

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import * as examples from "../../resources/examples";
 
 const JwkSchema = z
   .object({
@@ -13,6 +12,4 @@ const JwkSchema = z
   })
   .openapi("Jwk");
 
-export const JwksSchema = z
-  .object({ keys: z.array(JwkSchema) })
-  .openapi("Jwks", { example: examples.jwks });
+export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("Jwks");
