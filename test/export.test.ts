@@ -340,6 +340,9 @@ describe("GET /stats/export/audit-events", () => {
       "requestId",
       "ip",
       "userAgent",
+      "capturedAt",
+      "deviceId",
+      "appVersion",
     ]);
     expect(records.map((r) => r.action)).toEqual(["product.created", "product.updated"]);
     expect(records[0]).toMatchObject({ entityId: product.id, actorEmail: admin.user.email });

@@ -177,6 +177,7 @@ function bodyFor(key: string): fc.Arbitrary<string | undefined> {
 
 function queryFor(parameters: DocumentedParameter[]): fc.Arbitrary<string> {
   const names = parameters.filter((p) => p.in === "query");
+  const enums = names.filter((p) => p.schema?.enum);
   const entry = fc.oneof(
     ...(names.length > 0
       ? [
@@ -189,8 +190,13 @@ function queryFor(parameters: DocumentedParameter[]): fc.Arbitrary<string> {
               ),
             )
             .map(([p, v]) => [p.name, String(v)] as const),
+        ]
+      : []),
+    // A documented value of an enum parameter (GET /sync has none).
+    ...(enums.length > 0
+      ? [
           fc
-            .constantFrom(...names.filter((p) => p.schema?.enum))
+            .constantFrom(...enums)
             .chain((p) =>
               fc.constantFrom(...(p.schema?.enum ?? ["x"])).map((v) => [p.name, v] as const),
             ),

@@ -89,6 +89,9 @@ export const auditEventColumns = {
   requestId: auditEvents.requestId,
   ip: auditEvents.ip,
   userAgent: auditEvents.userAgent,
+  capturedAt: auditEvents.capturedAt,
+  deviceId: auditEvents.deviceId,
+  appVersion: auditEvents.appVersion,
 };
 
 type Sort = "occurredAt" | "-occurredAt";

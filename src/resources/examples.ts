@@ -250,6 +250,9 @@ export const auditEvent = {
   requestId: "phone-42.retry_1",
   ip: "190.85.12.34",
   userAgent: "PortafolioApp/3.4 (Android 14)",
+  capturedAt: null,
+  deviceId: null,
+  appVersion: null,
 };
 
 export const auditEventPage = { data: [auditEvent], nextCursor: null };

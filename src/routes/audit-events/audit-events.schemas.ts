@@ -44,6 +44,22 @@ export const AuditEventSchema = z
       }),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
+    capturedAt: z
+      .string()
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "When the device says the change was made (`X-Captured-At`), for a change an offline app replayed; null when not sent or outside 30 days back to 5 minutes ahead. Never used for ordering: `occurredAt` is the server's."
+          : "",
+      }),
+    deviceId: z
+      .string()
+      .nullable()
+      .openapi({ description: DOCS ? "The app's device (`X-Device-Id`), when sent." : "" }),
+    appVersion: z
+      .string()
+      .nullable()
+      .openapi({ description: DOCS ? "The app's version (`X-App-Version`), when sent." : "" }),
   })
   .openapi("AuditEvent");
 
