@@ -41,6 +41,12 @@ export const tags = [
     description: "Named selections of products, with optional prices, carried by establishments.",
   },
   {
+    name: "Offline",
+    description:
+      "The change feed an offline app keeps its copy with: what changed in the caller's " +
+      "scope since its last sync, with tombstones (docs/offline.md).",
+  },
+  {
     name: "Batch",
     description:
       "Writes a phone recorded offline, replayed in order in one request when signal returns.",

@@ -16,18 +16,21 @@ import { problemResponses } from "./problem";
 type Schema = z.ZodType;
 type Params = z.ZodObject<Record<string, z.ZodString>>;
 
+/** A 201: the new resource, its Location and ETag, or the first answer replayed. */
+const created = <R extends Schema>(resource: R) => ({
+  description: DOCS
+    ? "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)"
+    : "",
+  headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
+  content: jsonContent(resource),
+});
+
 /** POST a new one: Idempotency-Key, 201 with Location and ETag; 409 on a duplicate. */
 export const createOperation = <B extends Schema, R extends Schema>(body: B, resource: R) => ({
   method: "post" as const,
   request: { headers: IdempotencyKeyHeaderSchema, body: jsonBody(body) },
   responses: {
-    [Status.CREATED]: {
-      description: DOCS
-        ? "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)"
-        : "",
-      headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
-      content: jsonContent(resource),
-    },
+    [Status.CREATED]: created(resource),
     ...problemResponses(Status.CONFLICT),
   },
 });
@@ -121,13 +124,7 @@ export const putOperation = <P extends Params, B extends Schema, R extends Schem
       headers: etagHeader,
       content: jsonContent(resource),
     },
-    [Status.CREATED]: {
-      description: DOCS
-        ? "Created (or, with `Idempotent-Replayed: true`, the first answer replayed)"
-        : "",
-      headers: { ...locationHeader, ...etagHeader, ...replayedHeader },
-      content: jsonContent(resource),
-    },
+    [Status.CREATED]: created(resource),
     ...problemResponses(Status.NOT_FOUND, Status.CONFLICT),
   },
 });
