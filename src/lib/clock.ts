@@ -1,6 +1,7 @@
 /**
- * The time for figures that depend on "today" (the analytics' last 30 days). Tests set it,
- * so no test depends on the day it runs; everything else reads the real clock.
+ * The time for what depends on "today": the analytics' last 30 days, and the bounds a
+ * device's X-Captured-At is kept within. Tests set it, so no test depends on the day it
+ * runs; everything else reads the real clock.
  */
 let current: () => Date = () => new Date();
 
