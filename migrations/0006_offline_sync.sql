@@ -20,8 +20,6 @@ CREATE TABLE `changes` (
 CREATE INDEX `changes_entity_seq_idx` ON `changes` (`entity_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `changes_portfolio_seq_idx` ON `changes` (`portfolio_id`,`seq`) WHERE "changes"."portfolio_id" is not null;--> statement-breakpoint
 CREATE INDEX `changes_seller_seq_idx` ON `changes` (`seller_id`,`seq`) WHERE "changes"."seller_id" is not null;--> statement-breakpoint
-CREATE INDEX `changes_type_seq_idx` ON `changes` (`entity_type`,`seq`);--> statement-breakpoint
-CREATE INDEX `changes_occurred_at_idx` ON `changes` (`occurred_at`);--> statement-breakpoint
 ALTER TABLE `audit_events` ADD `captured_at` text;--> statement-breakpoint
 ALTER TABLE `audit_events` ADD `device_id` text;--> statement-breakpoint
 ALTER TABLE `audit_events` ADD `app_version` text;--> statement-breakpoint

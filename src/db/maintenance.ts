@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, gte, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import { createDatabase } from "./client";
 import {
   auditEvents,
@@ -66,12 +66,17 @@ export async function dailyHousekeeping(d1: D1Database, now = new Date()) {
           lt(auditEvents.occurredAt, at(REFRESH_AUDIT_RETENTION_DAYS * DAY_MS)),
         ),
       ),
-    // The log is compacted as a prefix: first the mark moves to the newest row past the
-    // cutoff (a cursor from before it then answers 410), then everything up to it goes.
+    // The log is compacted as a prefix: first the mark moves to just before the oldest row
+    // within the retention (a cursor from before it then answers 410), then everything up
+    // to it goes. Rows are in time order by seq, so that row is found walking the primary
+    // key from the oldest: what is read is what goes, with no index on occurred_at.
     db
       .update(changeLogState)
       .set({
-        compactedThrough: sql`max(${changeLogState.compactedThrough}, coalesce((select max(${changes.seq}) from ${changes} where ${lt(changes.occurredAt, logCutoff)}), 0))`,
+        compactedThrough: sql`max(${changeLogState.compactedThrough}, coalesce(
+          (select ${changes.seq} - 1 from ${changes} where ${gte(changes.occurredAt, logCutoff)} order by ${changes.seq} limit 1),
+          (select max(${changes.seq}) from ${changes}),
+          0))`,
       })
       .where(eq(changeLogState.id, 1)),
     db
