@@ -55,7 +55,8 @@ export async function measureSync(origin, auth, { sellerId, stores, products, ot
     pages: pages.length,
     entries: pages.reduce((n, p) => n + p.entries, 0),
     kib: Math.round(pages.reduce((n, p) => n + p.kib, 0) * 10) / 10,
-    roundTripsPerPage: [...new Set(pages.map((p) => p.roundTrips))],
+    /** The most D1 round trips any page of the sync took. */
+    roundTripsPerPage: Math.max(...pages.map((p) => p.roundTrips ?? Number.POSITIVE_INFINITY)),
     ms: pages.reduce((n, p) => n + p.ms, 0),
   });
 
