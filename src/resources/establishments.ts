@@ -90,6 +90,10 @@ export const toEstablishment = ({ sellerIds, ...row }: EstablishmentRow) => ({
   sellerIds: JSON.parse(sellerIds) as string[],
 });
 
+/** A place query parameter: a DIVIPOLA code or any spelling of the name. */
+const placeParameter = (description: string) =>
+  z.string().min(1).max(80).optional().openapi({ description });
+
 /** The filters of the establishment list; its CSV export takes the same. */
 export const EstablishmentFiltersSchema = z.object({
   q: searchText("name").openapi({
@@ -97,26 +101,12 @@ export const EstablishmentFiltersSchema = z.object({
       ? 'Part of the name, ignoring accents, case and punctuation (`tienda dona` finds "Tienda Doña Rosa").'
       : "",
   }),
-  city: z
-    .string()
-    .min(1)
-    .max(80)
-    .optional()
-    .openapi({
-      description: DOCS
-        ? "A municipality: DIVIPOLA code or any spelling of its name (`medellin`)."
-        : "",
-    }),
-  department: z
-    .string()
-    .min(1)
-    .max(80)
-    .optional()
-    .openapi({
-      description: DOCS
-        ? "A department: DIVIPOLA code or any spelling of its name (`antioquia`)."
-        : "",
-    }),
+  city: placeParameter(
+    DOCS ? "A municipality: DIVIPOLA code or any spelling of its name (`medellin`)." : "",
+  ),
+  department: placeParameter(
+    DOCS ? "A department: DIVIPOLA code or any spelling of its name (`antioquia`)." : "",
+  ),
   status: EstablishmentStatusSchema.optional(),
   portfolioId: id().optional(),
   sellerId: id()
