@@ -61,8 +61,14 @@ export const establishments = sqliteTable(
     portfolioId: text("portfolio_id").references(() => portfolios.id, { onDelete: "set null" }),
     status: text("status", { enum: establishmentStatuses }).notNull().default("active"),
     ...softDeleted(),
+    /**
+     * The company's own code for the store (its ERP's), unique among live stores: how a
+     * bulk import finds a store that has no NIT. Last, as 0007 added it.
+     */
+    code: text("code"),
   },
   (t) => [
+    uniqueIndex("establishments_code_unique").on(t.code).where(sql`${t.deletedAt} is null`),
     uniqueIndex("establishments_tax_id_unique").on(t.taxId).where(sql`${t.deletedAt} is null`),
     index("establishments_city_id_idx").on(t.city, t.id),
     index("establishments_department_idx").on(t.department),

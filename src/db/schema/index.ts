@@ -7,3 +7,4 @@ export * from "./products";
 export * from "./sessions";
 export * from "./stats";
 export * from "./users";
+export * from "./imports";
