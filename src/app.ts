@@ -1,7 +1,9 @@
 import type { Context } from "hono";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import { limitBodySize, requireJsonBody } from "./lib/body-guards";
+import { IMPORT_ENTITIES } from "./import-entities";
+import { drainUnreadBody, limitBodySize, requireJsonBody } from "./lib/body-guards";
 import { createRouter } from "./lib/create-router";
 import * as Status from "./lib/http-status";
 import { API_BASE, registerOpenApi } from "./lib/openapi";
@@ -15,6 +17,7 @@ import { authRouter } from "./routes/auth/auth.index";
 import { createBatchRouter } from "./routes/batch/batch.index";
 import { establishmentsRouter } from "./routes/establishments/establishments.index";
 import { healthRouter } from "./routes/health/health.index";
+import { createImportRouter } from "./routes/imports/imports.index";
 import { portfoliosRouter } from "./routes/portfolios/portfolios.index";
 import { productsRouter } from "./routes/products/products.index";
 import { exportRouter } from "./routes/stats/export.index";
@@ -88,7 +91,11 @@ export function createApp() {
       maxAge: 600,
     }),
   );
-  app.use(`${API_BASE}/*`, limitBodySize, requireJsonBody, provenance, d1Session);
+  // An import's upload is a file of up to 100 MiB that its handler streams itself.
+  const upload = `${API_BASE}/imports/*`;
+  app.use(`${API_BASE}/*`, except(upload, limitBodySize, requireJsonBody));
+  app.use(upload, drainUnreadBody);
+  app.use(`${API_BASE}/*`, provenance, d1Session);
 
   app.route(API_BASE, healthRouter);
   app.route(API_BASE, authRouter);
@@ -100,6 +107,7 @@ export function createApp() {
   app.route(API_BASE, exportRouter);
   app.route(API_BASE, statsOverviewRouter);
   app.route(API_BASE, syncRouter);
+  app.route(API_BASE, createImportRouter(IMPORT_ENTITIES));
   // Each operation of a batch goes through this very app, as a request of its own.
   app.route(
     API_BASE,

@@ -4,6 +4,8 @@ import { dailyHousekeeping } from "./db/maintenance";
 import { OVERVIEW_REFRESH_CRON, refreshOverview } from "./db/stats";
 import { now } from "./lib/clock";
 
+export { ImportWorkflow } from "./import-workflow";
+
 const app = createApp();
 
 export default {

@@ -25,7 +25,7 @@ const tooLarge = () =>
  * proxy reuses the connection the upload is still on (workerd#1741). `cancel()` does not
  * help, and wrangler's own dev-only drain skips a body that was already read from.
  */
-async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+export async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
   while (!(await reader.read()).done) {}
 }
 
@@ -105,4 +105,15 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   await next();
+});
+
+/**
+ * For routes that read their own body (an import's upload): a body the answer left unread
+ * (401, 403, 415 before the handler read it) is read to its end and dropped, as
+ * requireJsonBody does for JSON.
+ */
+export const drainUnreadBody = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const body = c.req.raw.body;
+  if (body !== null && !body.locked && !c.req.raw.bodyUsed) await discard(body.getReader());
 });

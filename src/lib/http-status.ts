@@ -1,6 +1,7 @@
 /** HTTP status codes the API uses, named so handlers read as intent. */
 export const OK = 200;
 export const CREATED = 201;
+export const ACCEPTED = 202;
 export const NO_CONTENT = 204;
 export const MULTI_STATUS = 207;
 export const FOUND = 302;

@@ -52,6 +52,12 @@ export const tags = [
       "Writes a phone recorded offline, replayed in order in one request when signal returns.",
   },
   {
+    name: "Imports",
+    description:
+      "Bulk loads of CSV and NDJSON files: the catalogue, stores, portfolios, sales routes " +
+      "and users from the spreadsheets and ERP exports a company already has (docs/imports.md).",
+  },
+  {
     name: "Stats",
     description:
       "Figures and CSV exports for managers and analysts (the /dashboard page reads them).",

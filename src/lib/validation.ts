@@ -109,6 +109,10 @@ const checkMessages = {
     en: `${f} must be 1 to 128 letters, digits or . _ -`,
     es: `${f} debe tener de 1 a 128 letras, dígitos o . _ -`,
   }),
+  rowCursor: (f) => ({
+    en: `${f} must be the nextCursor of the previous page`,
+    es: `${f} debe ser el nextCursor de la página anterior`,
+  }),
   sinceBeforeUntil: () => ({
     en: "until must be later than since",
     es: "until debe ser posterior a since",

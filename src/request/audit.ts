@@ -1,6 +1,7 @@
 import { is, SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
+import type { Database } from "../db/client";
 import { auditEvents } from "../db/schema";
 import { clientInfo } from "../lib/client-info";
 import { uuidv7 } from "../lib/ids";
@@ -24,20 +25,49 @@ export interface AuditEntry {
 
 const NO_PROVENANCE: Provenance = { capturedAt: null, deviceId: null, appVersion: null };
 
-function auditRow(c: Context, entry: AuditEntry) {
+/** Who and where an audit row records: the request's, or a stored import's for its job. */
+export interface AuditSource {
+  actorId: string | null;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  provenance: Provenance;
+}
+
+export const auditSource = (c: Context): AuditSource => ({
+  actorId: c.get("userId") ?? null,
+  requestId: c.get("requestId") ?? null,
+  ...clientInfo(c),
+  provenance: c.get("provenance") ?? NO_PROVENANCE,
+});
+
+/** An audit row as the table stores it, for `source` at `at`. */
+export function auditRowOf(
+  source: AuditSource,
+  entry: Omit<AuditEntry, "changes"> & { changes: Changes | SQL | null },
+  at: string,
+) {
   return {
     id: uuidv7(),
-    occurredAt: new Date().toISOString(),
-    actorId: entry.actorId !== undefined ? entry.actorId : (c.get("userId") ?? null),
+    occurredAt: at,
+    actorId: entry.actorId !== undefined ? entry.actorId : source.actorId,
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,
-    requestId: c.get("requestId"),
-    ...clientInfo(c),
-    changes: changesValue(entry.changes ?? null),
-    ...(c.get("provenance") ?? NO_PROVENANCE),
+    requestId: source.requestId,
+    ip: source.ip,
+    userAgent: source.userAgent,
+    changes: entry.changes,
+    ...source.provenance,
   } satisfies typeof auditEvents.$inferInsert;
 }
+
+const auditRow = (c: Context, entry: AuditEntry) =>
+  auditRowOf(
+    auditSource(c),
+    { ...entry, changes: changesValue(entry.changes ?? null) },
+    new Date().toISOString(),
+  );
 
 /** The changes as the column takes them: the object, or SQL building its JSON in the batch. */
 function changesValue(changes: Record<string, Change | SQL> | null): Changes | SQL | null {
@@ -65,9 +95,12 @@ export const audit = (c: Context, entry: AuditEntry) =>
  * because Drizzle has no builder for SQLite's changes(); it lists every column of
  * audit_events in table order.
  */
-export function auditIfChanged(c: Context, entry: AuditEntry) {
-  const row = auditRow(c, entry);
-  return c.var.db.insert(auditEvents).select(
+export const auditIfChanged = (c: Context, entry: AuditEntry) =>
+  insertAuditIfChanged(c.var.db, auditRow(c, entry));
+
+/** `auditIfChanged` for a row already made (auditRowOf): the INSERT … SELECT itself. */
+export function insertAuditIfChanged(db: Database, row: ReturnType<typeof auditRowOf>) {
+  return db.insert(auditEvents).select(
     sql`select ${row.id}, ${row.occurredAt}, ${row.actorId}, ${row.action}, ${row.entityType},
       ${row.entityId}, ${row.requestId}, ${row.ip}, ${row.userAgent}, ${changesSql(row.changes)},
       ${row.capturedAt}, ${row.deviceId}, ${row.appVersion}

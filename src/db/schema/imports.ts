@@ -45,6 +45,8 @@ export const imports = sqliteTable(
     updated: integer("updated").notNull().default(0),
     unchanged: integer("unchanged").notNull().default(0),
     rejected: integer("rejected").notNull().default(0),
+    /** Runs of a job's Workflow so far: the cron gives up on a job after a few (failed). */
+    runs: integer("runs").notNull().default(0),
     /** Why a job failed, for a person (English). */
     error: text("error"),
     createdAt: timestamp("created_at").notNull().default(nowSql),

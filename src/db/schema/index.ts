@@ -1,5 +1,6 @@
 export * from "./changes";
 export * from "./establishments";
+export * from "./imports";
 export * from "./operations";
 export * from "./places";
 export * from "./portfolios";
@@ -7,4 +8,3 @@ export * from "./products";
 export * from "./sessions";
 export * from "./stats";
 export * from "./users";
-export * from "./imports";

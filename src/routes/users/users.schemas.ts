@@ -4,7 +4,7 @@ import { DOCS } from "../../lib/docs";
 import { email, patchBody, phone, text, timestamp } from "../../lib/fields";
 import { listQuerySchema, pageSchema } from "../../lib/pagination";
 import { message } from "../../lib/validation";
-import { UserRoleSchema, UserStatusSchema } from "../../resources/enums";
+import { UserRoleSchema, UserStatusSchema, withDefault } from "../../resources/enums";
 import { newPassword, UserFiltersSchema, UserSchema } from "../../resources/users";
 
 const documentNumber = () =>
@@ -13,16 +13,18 @@ const documentNumber = () =>
     .regex(/^[0-9A-Za-z-]{4,20}$/, message("nationalId"))
     .openapi({ description: DOCS ? "National id (cédula)." : "", example: "1032456789" });
 
+/** Who a user is, as a create sets it. */
+const profile = {
+  email: email(),
+  firstName: text(100),
+  lastName: text(100),
+  documentNumber: documentNumber().optional(),
+  phone: phone().optional(),
+  role: UserRoleSchema,
+};
+
 export const CreateUserSchema = z
-  .strictObject({
-    email: email(),
-    password: newPassword(),
-    firstName: text(100),
-    lastName: text(100),
-    documentNumber: documentNumber().optional(),
-    phone: phone().optional(),
-    role: UserRoleSchema,
-  })
+  .strictObject({ ...profile, password: newPassword() })
   .superRefine((body, ctx) => {
     const problem = passwordPolicyViolation(body.password, body.email);
     if (problem) {
@@ -35,6 +37,15 @@ export const CreateUserSchema = z
     }
   })
   .openapi("CreateUser");
+
+/**
+ * A user as a bulk import creates one: no password (support issues a temporary one, as
+ * for anyone who cannot sign in), and a status of its own.
+ */
+export const ImportedUserSchema = z.strictObject({
+  ...profile,
+  status: withDefault(UserStatusSchema, "active"),
+});
 
 export const UpdateUserSchema = patchBody({
   email: email(),

@@ -1,0 +1,273 @@
+import { and, max, or, sql } from "drizzle-orm";
+import { insertRows, jsonChunks, jsonField } from "../../db/bulk";
+import { portfolioItems, portfolios, products } from "../../db/schema";
+import { isLive } from "../../db/versions";
+import type { Changes } from "../../request/audit";
+import {
+  Bumps,
+  type ColumnError,
+  cellText,
+  changedFields,
+  columnError,
+  type ImportContext,
+  type ImportEntity,
+  type ImportRow,
+  importAudit,
+  inJson,
+  logRow,
+  type Plan,
+  type RowResult,
+  recordStatements,
+  rejected,
+  repeats,
+  SeenKeys,
+  validate,
+} from "../../request/import-plan";
+import { PutItemSchema } from "./portfolios.schemas";
+
+type Found = { id: string; version: number };
+
+const present = (rows: readonly ImportRow[], column: string, key = cellText) => [
+  ...new Set(rows.map((r) => key(r.record[column])).filter((v) => v !== "")),
+];
+
+/** The live portfolio a row names, by id or else by name, or the error at the column it used. */
+function named<T>(
+  record: Record<string, unknown>,
+  [idColumn, nameColumn]: [string, string],
+  byId: Map<string, T>,
+  byName: Map<string, T>,
+  thing: { en: string; es: string },
+): T | ColumnError {
+  const id = cellText(record[idColumn]);
+  const name = cellText(record[nameColumn]);
+  if (id === "" && name === "") {
+    return columnError(
+      idColumn,
+      `${idColumn} or ${nameColumn} is required`,
+      `${idColumn} o ${nameColumn} es obligatorio`,
+    );
+  }
+  const found = id !== "" ? byId.get(id) : byName.get(name);
+  const column = id !== "" ? idColumn : nameColumn;
+  return (
+    found ??
+    columnError(
+      column,
+      `${column} names no live ${thing.en}`,
+      `${column} no es ${thing.es} vigente`,
+    )
+  );
+}
+
+/**
+ * One round trip for a chunk of item rows: the portfolios and products they name (by id,
+ * name or sku), the items those pairs already have, and each portfolio's last position.
+ */
+async function readItems(ctx: ImportContext, rows: readonly ImportRow[]) {
+  const { db } = ctx;
+  const portfolioIds = present(rows, "portfolioId");
+  const portfolioNames = present(rows, "portfolioName");
+  const productIds = present(rows, "productId");
+  const skus = present(rows, "sku", (v) => cellText(v).toUpperCase());
+  const namedPortfolios = and(
+    isLive(portfolios),
+    or(inJson(portfolios.id, portfolioIds), inJson(portfolios.name, portfolioNames)),
+  );
+  const namedProducts = and(
+    isLive(products),
+    or(inJson(products.id, productIds), inJson(products.sku, skus)),
+  );
+  const [portfolioRows, productRows, itemRows, lastPositions] = await db.batch([
+    db
+      .select({ id: portfolios.id, name: portfolios.name, version: portfolios.version })
+      .from(portfolios)
+      .where(namedPortfolios),
+    db
+      .select({ id: products.id, sku: products.sku, status: products.status })
+      .from(products)
+      .where(namedProducts),
+    db
+      .select({
+        portfolioId: portfolioItems.portfolioId,
+        productId: portfolioItems.productId,
+        price: portfolioItems.price,
+        position: portfolioItems.position,
+      })
+      .from(portfolioItems)
+      .where(
+        and(
+          sql`${portfolioItems.portfolioId} in (select ${portfolios.id} from ${portfolios} where ${namedPortfolios})`,
+          sql`${portfolioItems.productId} in (select ${products.id} from ${products} where ${namedProducts})`,
+        ),
+      ),
+    db
+      .select({ portfolioId: portfolioItems.portfolioId, last: max(portfolioItems.position) })
+      .from(portfolioItems)
+      .where(
+        sql`${portfolioItems.portfolioId} in (select ${portfolios.id} from ${portfolios} where ${namedPortfolios})`,
+      )
+      .groupBy(portfolioItems.portfolioId),
+  ]);
+  return {
+    portfoliosById: new Map(portfolioRows.map((p) => [p.id, p])),
+    portfoliosByName: new Map(portfolioRows.map((p) => [p.name, p])),
+    productsById: new Map(productRows.map((p) => [p.id, p])),
+    productsBySku: new Map(productRows.map((p) => [p.sku, p])),
+    items: new Map(itemRows.map((i) => [`${i.portfolioId} ${i.productId}`, i])),
+    nextPosition: new Map(lastPositions.map((p) => [p.portfolioId, (p.last ?? -1) + 1])),
+  };
+}
+
+/**
+ * Items of portfolios, matched by portfolio and product: a new pair is added (its product
+ * must be active; at the end of the portfolio unless `position` says where), a known one
+ * updated when its price or position differ. Each portfolio touched gets one new version,
+ * and every item change its audit row and change-log row, as `PUT /portfolios/{id}/items/
+ * {productId}` writes them.
+ */
+async function planItems(ctx: ImportContext, rows: readonly ImportRow[]): Promise<Plan> {
+  const { db } = ctx;
+  const found = await readItems(ctx, rows);
+  const results: RowResult[] = [];
+  const bumps = new Bumps();
+  const versions = new Map<string, number>();
+  const added: Record<string, unknown>[] = [];
+  const changed = new Map<string, Record<string, unknown>[]>();
+  const audits: Record<string, unknown>[] = [];
+  const itemLogs: Record<string, unknown>[] = [];
+  const seen = new SeenKeys();
+
+  for (const { row, record } of rows) {
+    const portfolio = named<Found>(
+      record,
+      ["portfolioId", "portfolioName"],
+      found.portfoliosById,
+      found.portfoliosByName,
+      { en: "portfolio", es: "un portafolio" },
+    );
+    const product = named(record, ["productId", "sku"], found.productsById, found.productsBySku, {
+      en: "product",
+      es: "un producto",
+    });
+    const { portfolioId: _p, portfolioName: _n, productId: _i, sku: _s, ...rest } = record;
+    const fields = Object.fromEntries(
+      Object.entries(rest).filter(([field, value]) => !(field === "position" && value === null)),
+    );
+    const checked = validate(PutItemSchema, fields);
+    const errors = [
+      ...("column" in portfolio ? [portfolio] : []),
+      ...("column" in product ? [product] : []),
+      ...(checked.errors ?? []),
+    ];
+    if (errors.length > 0 || "column" in portfolio || "column" in product || checked.errors) {
+      results.push(rejected(row, errors));
+      continue;
+    }
+    const pair = `${portfolio.id} ${product.id}`;
+    const first = seen.claim(pair, row);
+    if (first !== undefined) {
+      results.push(
+        rejected(row, [repeats(cellText(record.productId) ? "productId" : "sku", first)]),
+      );
+      continue;
+    }
+    const existing = found.items.get(pair);
+    const values = checked.data;
+    let changes: Changes;
+    if (existing) {
+      changes = changedFields({ price: existing.price, position: existing.position }, values);
+      if (Object.keys(changes).length === 0) {
+        results.push({ row, outcome: "unchanged", id: product.id });
+        continue;
+      }
+    } else {
+      if (product.status !== "active") {
+        results.push(
+          rejected(row, [
+            columnError(
+              cellText(record.productId) ? "productId" : "sku",
+              "an inactive product cannot be added to a portfolio",
+              "un producto inactivo no se puede agregar a un portafolio",
+            ),
+          ]),
+        );
+        continue;
+      }
+      changes = { productId: { before: null, after: product.id } };
+    }
+    const version = versions.get(portfolio.id) ?? bumps.next(portfolio);
+    versions.set(portfolio.id, version);
+    if (existing) {
+      const set = Object.keys(values).sort().join(",");
+      changed.set(set, [
+        ...(changed.get(set) ?? []),
+        { portfolioId: portfolio.id, productId: product.id, ...values },
+      ]);
+    } else {
+      const position = values.position ?? found.nextPosition.get(portfolio.id) ?? 0;
+      found.nextPosition.set(
+        portfolio.id,
+        Math.max(position + 1, found.nextPosition.get(portfolio.id) ?? 0),
+      );
+      added.push({
+        portfolioId: portfolio.id,
+        productId: product.id,
+        price: values.price ?? null,
+        position,
+        addedAt: ctx.at,
+      });
+    }
+    audits.push(
+      importAudit(ctx, {
+        action: existing ? "portfolio.item_updated" : "portfolio.item_added",
+        entityType: "portfolio",
+        entityId: portfolio.id,
+        changes,
+      }),
+    );
+    itemLogs.push(
+      logRow(ctx, {
+        entityType: "portfolio_item",
+        entityId: product.id,
+        portfolioId: portfolio.id,
+        version,
+      }),
+    );
+    results.push({ row, outcome: existing ? "updated" : "created", id: product.id });
+  }
+
+  const writes = [
+    ...bumps.statements(db, portfolios, ctx.at),
+    ...insertRows(db, portfolioItems, added),
+    ...[...changed].flatMap(([set, group]) =>
+      jsonChunks(group).map((json) =>
+        db
+          .update(portfolioItems)
+          .set(Object.fromEntries(set.split(",").map((column) => [column, jsonField(column)])))
+          .from(sql`json_each(${json}) as j`)
+          .where(
+            sql`${portfolioItems.portfolioId} = ${jsonField("portfolioId")} and ${portfolioItems.productId} = ${jsonField("productId")}`,
+          ),
+      ),
+    ),
+    ...recordStatements(db, audits, [...bumps.logs(ctx, "portfolio"), ...itemLogs]),
+  ];
+  return { results, writes };
+}
+
+/**
+ * `POST /imports/portfolio-items`: by portfolio (`portfolioId` or `portfolioName`) and
+ * product (`productId` or `sku`); the items export's columns import as they are.
+ */
+export const portfolioItemImport: ImportEntity = {
+  name: "portfolio-items",
+  columns: ["portfolioId", "portfolioName", "productId", "sku", "price", "position"],
+  ignored: ["addedAt", "name", "unit", "currency", "listPrice", "effectivePrice"],
+  numbers: ["price", "position"],
+  required: [
+    ["portfolioId", "portfolioName"],
+    ["productId", "sku"],
+  ],
+  plan: planItems,
+};
