@@ -1,7 +1,9 @@
 import { and, count, eq, inArray, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { isLostRace } from "../src/db/bulk";
 import { auditEvents, changes, products } from "../src/db/schema";
 import { UTF8_BOM } from "../src/lib/csv";
+import { productImport } from "../src/routes/products/products.import";
 import { client, created, newProduct } from "./support/api";
 import { actor } from "./support/auth";
 import { db } from "./support/factories";
@@ -162,7 +164,7 @@ describe("POST /imports/products", () => {
       ),
     );
     await created(
-      await adminApi.post("/products", newProduct({ sku: `${p}-B`, name: "+57 Ñame", gtin: null })),
+      await adminApi.post("/products", newProduct({ sku: `${p}-B`, name: "+57 Ñame" })),
     );
     const exported = await call(`/api/v1/stats/export/products?q=${p}`, { headers: admin.headers });
     expect(exported.status).toBe(200);
@@ -244,6 +246,60 @@ describe("POST /imports/products", () => {
     const errors = await fileErrors(await sendImport(admin.headers, "products", file));
     expect(errors.map((e) => e.path)).toEqual([...bad].map(([row, column]) => `/${row}/${column}`));
     expect(await countWhere(products, skusLike(p))).toBe(0);
+  });
+});
+
+describe("imports racing other writes", () => {
+  it("the same file sent 10 times at once creates each product once", async () => {
+    const p = prefix();
+    const file = csvFile(PRODUCT_HEADER, productRows(p, 40));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => imported(admin.headers, "products", file)),
+    );
+    const created = results.reduce((sum, r) => sum + r.import.created, 0);
+    const unchanged = results.reduce((sum, r) => sum + r.import.unchanged, 0);
+    expect([created, unchanged]).toEqual([40, 9 * 40]);
+    expect(await countWhere(products, skusLike(p))).toBe(40);
+    const ids = (await db().select({ id: products.id }).from(products).where(skusLike(p))).map(
+      (r) => r.id,
+    );
+    expect(await countWhere(auditEvents, inArray(auditEvents.entityId, ids))).toBe(40);
+  });
+
+  it("a write between an import's plan and its batch aborts the whole batch (planned again, it applies on top)", async () => {
+    const p = prefix();
+    await imported(admin.headers, "products", csvFile(PRODUCT_HEADER, productRows(p, 3)));
+    const rows = productRows(p, 3).map((cells, i) => ({
+      row: i + 2,
+      record: Object.fromEntries(PRODUCT_HEADER.map((h, k) => [h, k === 4 ? 5000 + i : cells[k]])),
+    }));
+    const ctx = {
+      db: db(),
+      source: {
+        actorId: admin.user.id,
+        requestId: "race",
+        ip: null,
+        userAgent: null,
+        provenance: { capturedAt: null, deviceId: null, appVersion: null },
+      },
+      at: new Date().toISOString(),
+    };
+    const plan = await productImport.plan(ctx, rows);
+    expect(plan.results.map((r) => r.outcome)).toEqual(["updated", "updated", "updated"]);
+    // Someone renames product 1 meanwhile: its version moves on.
+    const [one] = await db()
+      .select()
+      .from(products)
+      .where(eq(products.sku, `${p}-1`));
+    expect((await adminApi.patch(`/products/${one!.id}`, { name: "Renombrado" })).status).toBe(200);
+    await expect(db().batch(plan.writes as never)).rejects.toSatisfy(isLostRace);
+    const prices = await db()
+      .select({ price: products.price })
+      .from(products)
+      .where(skusLike(p))
+      .orderBy(products.sku);
+    expect(prices.map((r) => r.price)).toEqual([1000, 1001, 1002]);
+    expect(await countWhere(auditEvents, eq(auditEvents.requestId, "race"))).toBe(0);
   });
 });
 

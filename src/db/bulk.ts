@@ -65,8 +65,10 @@ export function insertRows(
 /**
  * UPDATEs setting `columns` of each row of `table` found by `key` (a column, matched
  * against the row's own `key` field) to the row's values, but only where the stored row
- * still has `version` (its version when the import read it): the row's new `version`
- * comes with the values. `guardVersions` then makes sure every one of them applied.
+ * still has the version before the row's `version` (the version the import read): each
+ * followed by a statement that aborts the batch unless it changed exactly its rows. A row
+ * written by anyone else since it was read so undoes the whole batch, and the import
+ * plans again from what is there now.
  */
 export function updateRows(
   db: Database,
@@ -75,46 +77,26 @@ export function updateRows(
   columns: readonly string[],
   rows: readonly Row[],
 ): BatchItem<"sqlite">[] {
-  const tableColumns = getTableColumns(table);
+  const { version } = getTableColumns(table);
   const set = Object.fromEntries(columns.map((name) => [name, jsonField(name)]));
-  return jsonChunks(rows).map((json) =>
+  return jsonChunks(rows).flatMap((json) => [
     db
       .update(table)
       .set(set)
       .from(sql`json_each(${json}) as j`)
       .where(
-        sql`${key.column} = ${jsonField(key.field)} and ${tableColumns.version} = ${jsonField("version")} - 1`,
+        sql`${key.column} = ${jsonField(key.field)} and ${version} = ${jsonField("version")} - 1`,
       ),
-  );
+    abortIf(db, sql`changes() <> json_array_length(${json})`),
+  ]);
 }
 
 /**
  * Aborts the batch (rolls every statement of it back) when `lost` is true as it runs: an
- * INSERT that breaks bulk_write_guard's CHECK. The statement a bulk write ends with.
+ * INSERT that breaks bulk_write_guard's CHECK.
  */
 export const abortIf = (db: Database, lost: SQL) =>
   db.insert(bulkWriteGuard).select(sql`select 1 where ${lost}`);
-
-/**
- * Aborts the batch unless every row of `rows` (`{[key.field]: …, version}`) is now at its
- * `version`: an UPDATE that found the row changed since it was read applied nothing, and
- * so neither may anything else of the import.
- */
-export function guardVersions(
-  db: Database,
-  table: SQLiteTable & { version: SQLiteColumn },
-  key: { column: SQLiteColumn; field: string },
-  rows: readonly Row[],
-): BatchItem<"sqlite">[] {
-  const { version } = getTableColumns(table);
-  return jsonChunks(rows.map((row) => ({ [key.field]: row[key.field], version: row.version }))).map(
-    (json) =>
-      abortIf(
-        db,
-        sql`(select count(*) from json_each(${json}) as j join ${table} on ${key.column} = ${jsonField(key.field)} and ${version} = ${jsonField("version")}) <> json_array_length(${json})`,
-      ),
-  );
-}
 
 /** Whether a failed batch was aborted by `abortIf` (a lost race: plan again). */
 export const isLostRace = (error: unknown) =>

@@ -25,6 +25,11 @@ export const DEFAULT_RECORD_LIMITS: Readonly<RecordLimits> = {
 export interface CsvRecord {
   row: number;
   cells: (string | null)[];
+  /**
+   * On the header only: the delimiter the file is read with, which also tells its number
+   * culture (Excel writes `;` where a comma is the decimal separator).
+   */
+  delimiter?: Delimiter;
 }
 
 /** An NDJSON line: its object, or why it is not one (the lines after it are still read). */
@@ -54,7 +59,7 @@ const inRow = (row: number, en: string, es: string): Text => ({
 const invalidUtf8 = (row: number) =>
   new RecordFormatError(row, inRow(row, "is not valid UTF-8", "no es UTF-8 válido"));
 
-type Delimiter = "," | ";";
+export type Delimiter = "," | ";";
 
 const QUOTE = 0x22;
 
@@ -265,16 +270,12 @@ export async function* csvRecords(
     }
   }
   let records = 0;
+  const numbered = (record: CsvRecord) =>
+    ++records === 1 ? { ...record, delimiter: delimiterOf(header) } : record;
   for await (const text of utf8Pieces(body, () => invalidUtf8(parser?.row ?? header.row))) {
-    for (const record of read(text, false)) {
-      records += 1;
-      yield record;
-    }
+    for (const record of read(text, false)) yield numbered(record);
   }
-  for (const record of read("", true)) {
-    records += 1;
-    yield record;
-  }
+  for (const record of read("", true)) yield numbered(record);
   if (records === 0) {
     throw new RecordFormatError(1, {
       en: "the file is empty: it has no header row",

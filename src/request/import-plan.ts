@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { guardVersions, insertRows, updateRows } from "../db/bulk";
+import { insertRows, updateRows } from "../db/bulk";
 import type { ChangedEntityType } from "../db/change-log";
 import type { Database } from "../db/client";
 import { auditEvents, changes, type importEntities, type importOutcomes } from "../db/schema";
@@ -415,7 +415,6 @@ export async function planVersioned<Extra>(
       updateRows(db, spec.table, key, [...set.split(","), "version", "updatedAt"], group),
     ),
     ...recordStatements(db, audits, logs),
-    ...guardVersions(db, spec.table, key, [...updates.values()].flat()),
   ];
   return { results, writes };
 }
@@ -441,15 +440,11 @@ export class Bumps {
   get size() {
     return this.versions.size;
   }
-  /** The UPDATEs of the versions and the guard that they applied. */
+  /** The UPDATEs of the versions, each guarded (updateRows). */
   statements(db: Database, table: VersionedTable, at: string): BatchItem<"sqlite">[] {
     const rows = [...this.versions].map(([id, version]) => ({ id, version, updatedAt: at }));
-    if (rows.length === 0) return [];
     const key = { column: table.id, field: "id" };
-    return [
-      ...updateRows(db, table, key, ["version", "updatedAt"], rows),
-      ...guardVersions(db, table, key, rows),
-    ];
+    return updateRows(db, table, key, ["version", "updatedAt"], rows);
   }
   /** The change-log rows of the parents themselves. */
   logs(ctx: ImportContext, entityType: ChangedEntityType) {

@@ -52,6 +52,10 @@ export const ROLE_MATRIX: Record<string, readonly string[]> = {
   "POST /api/v1/stats/overview/refresh": ["admin", "analyst"],
   "GET /api/v1/sync": ["admin", "seller"],
   "POST /api/v1/batch": ["admin", "seller", "support", "analyst"],
+  "POST /api/v1/imports/{entity}": ["admin"],
+  "GET /api/v1/imports": ["admin", "support"],
+  "GET /api/v1/imports/{id}": ["admin", "support"],
+  "GET /api/v1/imports/{id}/rows": ["admin", "support"],
 };
 
 export const ROLES = ["admin", "seller", "support", "analyst"] as const;
