@@ -79,6 +79,20 @@ export const relationshipMeanings: Record<string, { label: string; meaning: stri
     meaning:
       "The admin or support member who issued a temporary password; null once their account is deleted.",
   },
+  "imports.actor_id": {
+    label: "started",
+    meaning: "The user who started a bulk import; null once their account is deleted.",
+  },
+  "import_chunks.import_id": {
+    label: "is staged in",
+    meaning:
+      "A bulk import job's rows as uploaded, in chunks, until the job has applied them; deleting the import removes them.",
+  },
+  "import_rows.import_id": {
+    label: "reports",
+    meaning:
+      "Each row's outcome of a bulk import (created, updated, unchanged or rejected, with its errors); deleting the import removes them.",
+  },
 };
 
 const tables = allTables

@@ -117,6 +117,7 @@ describe("what a seller may write (SELLER_FIELDS, the field matrix of docs/secur
       longitude: { latitude: 6.25, longitude: -75.56 },
       phone: { phone: "+57 604 555 0101" },
       taxId: { taxId: "8001972684" },
+      code: { code: `T-${crypto.randomUUID().slice(0, 8)}` },
       portfolioId: { portfolioId },
       status: { status: "inactive" },
     })[field]!;

@@ -166,10 +166,16 @@ describe("GET /stats/export/products", () => {
 describe("GET /stats/export/establishments", () => {
   it("filters by place as the list does (?department=05), sellers as ids, numbers bare", async () => {
     const name = `Tienda Export ${token()}`;
+    const code = `MDE/${token()}`;
     const medellin = await created<{ id: string }>(
       await adminApi.post(
         "/establishments",
-        newEstablishment({ name: `${name} Medellín`, latitude: 6.2447, longitude: -75.5906 }),
+        newEstablishment({
+          name: `${name} Medellín`,
+          code,
+          latitude: 6.2447,
+          longitude: -75.5906,
+        }),
       ),
     );
     const bogota = await created<{ id: string }>(
@@ -204,8 +210,25 @@ describe("GET /stats/export/establishments", () => {
       const [record] = csvObjects(csv);
       expect(record!.sellerIds).toBe(sellers.join(" "));
       expect(record!.longitude).toBe("-75.5906");
+      expect(record!.code).toBe(code);
       expect(csv).not.toContain(bogota.id);
     }
+  });
+
+  it("has the store's code as a column, and takes the list's ?code= filter", async () => {
+    const code = `T-${token()}`;
+    const store = await created<{ id: string }>(
+      await adminApi.post("/establishments", newEstablishment({ code })),
+    );
+    await created(await adminApi.post("/establishments", newEstablishment({ code: `${code}0` })));
+    const csv = text(
+      await download(
+        await analystApi.get(`/stats/export/establishments?code=${code}`),
+        "establishments",
+      ),
+    );
+    expect(parseCsv(csv)[0]).toContain("code");
+    expect(csvObjects(csv).map((record) => [record.id, record.code])).toEqual([[store.id, code]]);
   });
 
   it("a department that is no place is a 400 problem, before any byte of CSV", async () => {

@@ -41,6 +41,7 @@ async function storeOfA() {
   const base = String(810_000_000 + nits);
   const adminFields = {
     taxId: `${base}-${nitCheckDigit(base)}`,
+    code: `PUT/${base}`,
     portfolioId: portfolio.id,
     status: "inactive",
   };
@@ -98,12 +99,16 @@ describe("PUT /api/v1/establishments/{id} at a free id", () => {
 
   it("a seller may not send what only an admin sets: 403 naming it, before anything is looked up", async () => {
     const problem = await expectProblem(
-      await a.put(path(uuidv7()), newEstablishment({ taxId: "8001972684", status: "active" })),
+      await a.put(
+        path(uuidv7()),
+        newEstablishment({ taxId: "8001972684", code: "T-000123", status: "active" }),
+      ),
       403,
       "forbidden",
     );
     expect(problem.errors).toEqual([
       { path: "/taxId", message: "Only an admin may set taxId" },
+      { path: "/code", message: "Only an admin may set code" },
       { path: "/status", message: "Only an admin may set status" },
     ]);
   });
@@ -150,12 +155,13 @@ describe("PUT /api/v1/establishments/{id} at a store's id", () => {
     expect(await (await a.get(path(id))).json()).toEqual(stored);
   });
 
-  it("an admin replaces every field: left out, taxId, portfolioId and phone are null, status active", async () => {
+  it("an admin replaces every field: left out, taxId, code, portfolioId and phone are null, status active", async () => {
     const { id, body } = await storeOfA();
     const { phone: _phone, ...rest } = body;
     const store = (await (await admin.put(path(id), rest)).json()) as Establishment;
     expect(store).toMatchObject({
       taxId: null,
+      code: null,
       portfolioId: null,
       phone: null,
       status: "active",

@@ -130,6 +130,27 @@ describe("list queries walk an index in sort order", () => {
 });
 
 /**
+ * `?code=` names at most one live store (establishments_code_unique is partial: live rows
+ * only), so the list seeks that index, whatever the table's size: one row, nothing to sort.
+ */
+describe("a store's code is found through its unique index", () => {
+  it("GET /establishments?code= searches establishments_code_unique, no scan, no sort", async () => {
+    const { response, statements } = await statementsOf(
+      "/api/v1/establishments?code=T-000123",
+      headers,
+    );
+    expect(response.status).toBe(200);
+    const reads = statements.filter((q) => /from "establishments"/i.test(q));
+    expect(reads).toHaveLength(1);
+    const plan = (await planOf(reads[0]!)).join(" | ");
+    expect(plan).toMatch(
+      /SEARCH establishments USING INDEX establishments_code_unique \(code=\?\)/,
+    );
+    expect(plan).not.toMatch(/SCAN establishments|TEMP B-TREE/);
+  });
+});
+
+/**
  * A seller's route is a few dozen stores among hundreds of thousands: their reads must
  * start from the route (establishment_sellers by seller_id) and fetch those stores by id,
  * never walk the establishments in sort order probing the route at each row. Sorting the

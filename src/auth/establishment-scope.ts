@@ -33,9 +33,10 @@ export const visibleEstablishment = (auth: AccessClaims, id: string) =>
 /**
  * What a seller may write on a store of their route: where it is and how to reach it.
  * Its identity for tax (taxId: a 409 would tell a seller whether a NIT is registered
- * anywhere), the portfolio it buys from (it sets the seller's prices) and whether it is
- * active are an admin's, so a store a seller creates carries no portfolio until an admin
- * assigns one. docs/security.md holds this as the field matrix.
+ * anywhere), its code in the company's ERP (code: the same, and the bulk import matches
+ * stores by it), the portfolio it buys from (it sets the seller's prices) and whether it
+ * is active are an admin's, so a store a seller creates carries no portfolio until an
+ * admin assigns one. docs/security.md holds this as the field matrix.
  */
 export const SELLER_WRITABLE_FIELDS = {
   create: ["name", "kind", "address", "city", "department", "latitude", "longitude", "phone"],
@@ -63,7 +64,7 @@ const PLACE_CODES = ["departmentCode", "cityCode"];
 /**
  * What the caller's PUT replaces on a store of their route, of the `values` it would write.
  * An admin replaces them all. A seller only the fields they may change: those only an
- * admin sets (taxId, portfolioId, status) cannot be in their body (assertSellerMaySet,
+ * admin sets (taxId, code, portfolioId, status) cannot be in their body (assertSellerMaySet,
  * "create") and stay as stored; those they set only on create (name, kind) must be sent as
  * `stored` has them (403 naming them otherwise).
  */

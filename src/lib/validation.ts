@@ -64,6 +64,10 @@ const checkMessages = {
     en: `${f} must be 1 to 64 letters, digits or . _ -`,
     es: `${f} debe tener de 1 a 64 letras, dígitos o . _ -`,
   }),
+  establishmentCode: (f) => ({
+    en: `${f} must be letters, digits or . _ / -, starting with a letter or digit`,
+    es: `${f} debe tener letras, dígitos o . _ / -, y empezar por una letra o un dígito`,
+  }),
   publicUrl: (f) => ({
     en: `${f} must be a public https:// URL`,
     es: `${f} debe ser una URL pública https://`,

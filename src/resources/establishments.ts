@@ -13,7 +13,7 @@ import { resourceVersion } from "../lib/etag";
 import { id, searchText, timestamps, updatedSince } from "../lib/fields";
 import type { FieldError } from "../lib/problem";
 import { createSelectSchema } from "../lib/table-schema";
-import { checkMessage, invalidFields } from "../lib/validation";
+import { checkMessage, invalidFields, message } from "../lib/validation";
 import { EstablishmentKindSchema, EstablishmentStatusSchema } from "./enums";
 
 const {
@@ -43,10 +43,31 @@ type EstablishmentRow = Omit<typeof establishments.$inferSelect, "deletedAt" | "
 export const latitude = () => z.number().min(-90).max(90).openapi({ example: 6.2447 });
 export const longitude = () => z.number().min(-180).max(180).openapi({ example: -75.5906 });
 
+/**
+ * The company's own code for a store, as its ERP writes it (`T-000123`, `BOG/0042`):
+ * trimmed, case kept. Its first character is a letter or digit, so a code is never a
+ * spreadsheet formula (`=…`, `+…`, `-…`, `@…`) in a CSV export or an import file.
+ */
+export const establishmentCode = () =>
+  z
+    .string()
+    .trim()
+    .min(1, { abort: true })
+    .max(50, { abort: true })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, message("establishmentCode"))
+    .openapi({ example: "T-000123" });
+
 export const EstablishmentSchema = createSelectSchema(establishments, {
   ...timestamps(),
   latitude,
   longitude,
+  code: (column) =>
+    column.openapi({
+      description: DOCS
+        ? "The company's own code for the store (its ERP's), unique among live establishments; how a bulk import finds a store without a NIT."
+        : "",
+      example: "T-000123",
+    }),
   kind: EstablishmentKindSchema,
   status: EstablishmentStatusSchema,
   version: resourceVersion(),
@@ -112,6 +133,13 @@ export const EstablishmentFiltersSchema = z.object({
   sellerId: id()
     .optional()
     .openapi({ description: DOCS ? "Only on this seller's route." : "" }),
+  code: establishmentCode()
+    .optional()
+    .openapi({
+      description: DOCS
+        ? "The store with exactly this code (letter case counts): at most one live store has it."
+        : "",
+    }),
   updatedSince: updatedSince(),
 });
 type EstablishmentFilters = z.infer<typeof EstablishmentFiltersSchema>;
@@ -204,6 +232,7 @@ export async function establishmentPage(
           ? undefined
           : eq(establishments.portfolioId, query.portfolioId),
         query.sellerId === undefined ? undefined : onRouteOf(query.sellerId),
+        query.code === undefined ? undefined : eq(establishments.code, query.code),
         query.updatedSince === undefined
           ? undefined
           : gte(establishments.updatedAt, query.updatedSince),

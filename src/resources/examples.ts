@@ -204,6 +204,7 @@ export const carriedPortfolio = { ...portfolio, itemCount: 2, items: [colaItem, 
 
 export const createEstablishment = {
   name: "Tienda Doña Rosa",
+  code: "T-000123",
   kind: "tienda",
   address: "Calle 45 # 70-12, Laureles",
   city: "Medellín",
@@ -333,8 +334,10 @@ export const syncPage = {
 
 const shopPath = `/api/v1/establishments/${establishment.id}`;
 const capturedAt = "2026-11-27T14:05:00.000Z";
+/** A store the seller made on the road: no code, which only an admin sets. */
+const { code: _code, ...sellerShop } = createEstablishment;
 const newShop = {
-  ...createEstablishment,
+  ...sellerShop,
   name: "Minimercado El Paisa",
   address: "Carrera 70 # 44-21, Laureles",
 };
@@ -406,6 +409,7 @@ export const batchResponse = {
         ...newShop,
         id: newShopId,
         taxId: null,
+        code: null,
         portfolioId: null,
         version: 1,
         createdAt: "2026-11-27T14:31:08.117Z",

@@ -74,6 +74,7 @@ export const SELLER_FIELDS: Record<string, readonly [create: boolean, update: bo
   longitude: [true, true],
   phone: [true, true],
   taxId: [false, false],
+  code: [false, false],
   portfolioId: [false, false],
   status: [false, false],
 };

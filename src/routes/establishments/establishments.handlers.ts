@@ -56,6 +56,7 @@ function placeOf(places: Places, body: { department?: string; city?: string }) {
 const establishmentValues = (body: CreateEstablishment, place: Place) => ({
   name: body.name,
   taxId: body.taxId ?? null,
+  code: body.code ?? null,
   kind: body.kind,
   address: body.address,
   ...place,

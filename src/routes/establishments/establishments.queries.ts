@@ -33,5 +33,5 @@ export const establishmentTarget = (
   entityId: id,
   where: visibleEstablishment(auth, id),
   derived: nameKeyOf,
-  uniqueFields: { "establishments.tax_id": "taxId" },
+  uniqueFields: { "establishments.tax_id": "taxId", "establishments.code": "code" },
 });

@@ -26,7 +26,7 @@ export const create = establishments.create(["admin", "seller"], CreateEstablish
   description: DOCS
     ? "A seller who creates one is assigned to it, and may set only name, kind, address, " +
       "city, department, latitude, longitude and phone (any other field → 403): the store " +
-      "carries no portfolio until an admin assigns one. A taxId (NIT) in use → 409."
+      "carries no portfolio until an admin assigns one. A taxId (NIT) or code in use → 409."
     : "",
 });
 export const list = establishments.list(
@@ -40,20 +40,20 @@ export const update = establishments.update(["admin", "seller"], UpdateEstablish
   description: DOCS
     ? `Admins, or a seller assigned to it. ${SCOPE_NOTE} A seller may change only address, ` +
       "city, department, latitude, longitude and phone (any other field → 403, before the " +
-      "store is looked up)."
+      "store is looked up). A taxId or code in use → 409."
     : "",
 });
 export const replace = establishments.put(["admin", "seller"], CreateEstablishmentSchema, {
   description: DOCS
     ? `${SCOPE_NOTE} A deleted store is a 404 to a seller. A seller's new store goes on their ` +
       "route; a seller sends only the fields POST lets them set (else 403), on a replace " +
-      "name and kind as stored (else 403), and taxId, portfolioId and status stay as an " +
-      "admin set them. A taxId in use → 409."
+      "name and kind as stored (else 403), and taxId, code, portfolioId and status stay as " +
+      "an admin set them. A taxId or code in use → 409."
     : "",
 });
 export const remove = establishments.remove(["admin"], {
   description: DOCS
-    ? "Soft delete: it disappears from reads and lists; its taxId can be reused."
+    ? "Soft delete: it disappears from reads and lists; its taxId and code can be reused."
     : "",
 });
 

@@ -18,6 +18,7 @@ export const SCOPE_NOTE =
 import {
   type Establishment,
   EstablishmentSchema,
+  establishmentCode,
   latitude,
   longitude,
 } from "../../resources/establishments";
@@ -42,6 +43,11 @@ const kind = () =>
 const fields = {
   name: text(150),
   taxId: nit(),
+  code: establishmentCode().openapi({
+    description: DOCS
+      ? "The company's own code for the store (its ERP's): 1–50 letters, digits or `. _ / -`, starting with a letter or digit; trimmed, letter case kept. Unique among live establishments (one in use → 409). Only an admin sets it."
+      : "",
+  }),
   kind: kind(),
   address: text(200),
   city: text(80).openapi({
@@ -71,6 +77,7 @@ export const CreateEstablishmentSchema = z
   .strictObject({
     ...fields,
     taxId: fields.taxId.optional(),
+    code: fields.code.optional(),
     latitude: fields.latitude.optional(),
     longitude: fields.longitude.optional(),
     phone: fields.phone.optional(),
@@ -84,6 +91,7 @@ export type CreateEstablishment = z.infer<typeof CreateEstablishmentSchema>;
 export const UpdateEstablishmentSchema = patchBody({
   ...fields,
   taxId: fields.taxId.nullable(),
+  code: fields.code.nullable(),
   latitude: fields.latitude.nullable(),
   longitude: fields.longitude.nullable(),
   phone: fields.phone.nullable(),
