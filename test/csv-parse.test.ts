@@ -98,9 +98,9 @@ const ndjsonError = (content: string | Uint8Array, limits?: Partial<RecordLimits
 const rows = (records: CsvRecord[]) => records.map(({ row, cells }) => [row, ...cells]);
 
 describe("csvRecords", () => {
-  it("reads a comma file: the header is row 1, the first record row 2", async () => {
+  it("reads a comma file: the header is row 1 (with the delimiter), the first record row 2", async () => {
     expect(await csv("code,name,city\r\nP-1,Gaseosa,Medellín\r\nP-2,Arepa,Cali\r\n")).toEqual([
-      { row: 1, cells: ["code", "name", "city"] },
+      { row: 1, cells: ["code", "name", "city"], delimiter: "," },
       { row: 2, cells: ["P-1", "Gaseosa", "Medellín"] },
       { row: 3, cells: ["P-2", "Arepa", "Cali"] },
     ]);
@@ -108,6 +108,7 @@ describe("csvRecords", () => {
 
   it("reads a semicolon file as Excel in Colombia saves it, BOM and accents included", async () => {
     const file = `${UTF8_BOM}Nombre;Ciudad;Saldo\r\nDroguería Doña Inés;Medellín;1.234,50\r\nÑame;"Bogotá; D.C.";\r\n`;
+    expect((await csv(file))[0]!.delimiter).toBe(";");
     expect(rows(await csv(file))).toEqual([
       [1, "Nombre", "Ciudad", "Saldo"],
       [2, "Droguería Doña Inés", "Medellín", "1.234,50"],

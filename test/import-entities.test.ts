@@ -5,7 +5,6 @@ import {
   changes,
   establishmentSellers,
   establishments,
-  portfolioItems,
   portfolios,
   users,
 } from "../src/db/schema";
@@ -34,6 +33,154 @@ const versionOf = async (table: typeof portfolios | typeof establishments, id: s
   return row!.version;
 };
 
+describe("POST /imports/establishments", () => {
+  const HEADER = [
+    "code",
+    "name",
+    "kind",
+    "address",
+    "city",
+    "department",
+    "latitude",
+    "longitude",
+    "portfolioId",
+  ];
+
+  it("creates stores by their code, in DANE's places however written, then finds them again", async () => {
+    const t = tag();
+    const portfolio = await created<{ id: string }>(
+      await adminApi.post("/portfolios", { name: `Portafolio ${t}` }),
+    );
+    const file = `${["code", "name", "kind", "address", "city", "department", "latitude", "longitude", "portfolioId"].join(";")}\r\n${[
+      [
+        `${t}-1`,
+        "Droguería Doña Inés",
+        "Droguería",
+        "Cra 45 # 10-20",
+        "medellin",
+        "ANTIOQUIA",
+        "6,2447",
+        "-75,5906",
+        portfolio.id,
+      ],
+      [`${t}-2`, "Tienda El Ñato", "tienda", "Calle 1", "11001", "11", "", "", ""],
+    ]
+      .map((r) => r.join(";"))
+      .join("\r\n")}\r\n`;
+    const first = await imported(admin.headers, "establishments", file);
+    expect(outcomes(first)).toEqual({ created: 2 });
+    const stored = await db()
+      .select()
+      .from(establishments)
+      .where(
+        inArray(
+          establishments.id,
+          first.rows.map((r) => r.id!),
+        ),
+      )
+      .orderBy(establishments.code);
+    expect(
+      stored.map((s) => [
+        s.code,
+        s.kind,
+        s.city,
+        s.cityCode,
+        s.department,
+        s.latitude,
+        s.longitude,
+        s.portfolioId,
+        s.nameKey,
+      ]),
+    ).toEqual([
+      [
+        `${t}-1`,
+        "drogueria",
+        "Medellín",
+        "05001",
+        "Antioquia",
+        6.2447,
+        -75.5906,
+        portfolio.id,
+        "drogueriadonaines",
+      ],
+      [
+        `${t}-2`,
+        "tienda",
+        "Bogotá, D.C.",
+        "11001",
+        "Bogotá, D.C.",
+        null,
+        null,
+        null,
+        "tiendaelnato",
+      ],
+    ]);
+    expect(outcomes(await imported(admin.headers, "establishments", file))).toEqual({
+      unchanged: 2,
+    });
+    // Its export (ids, codes, DANE's names and codes, sellerIds) imports unchanged.
+    const exported = await (
+      await call(`/api/v1/stats/export/establishments?code=${t}-1`, { headers: admin.headers })
+    ).text();
+    expect(exported.split("\r\n")[0]).toContain("code");
+    expect(outcomes(await imported(admin.headers, "establishments", exported))).toEqual({
+      unchanged: 1,
+    });
+    // A change by code is an update of that store, with its change-log row.
+    const moved = await imported(
+      admin.headers,
+      "establishments",
+      csvFile(["code", "address"], [[`${t}-2`, "Calle 2"]]),
+    );
+    expect(moved.rows[0]).toMatchObject({ outcome: "updated", id: first.rows[1]!.id });
+    const log = await db().select().from(changes).where(eq(changes.entityId, first.rows[1]!.id!));
+    expect(log.map((l) => l.version)).toEqual([1, 2]);
+  });
+
+  it("matches by taxId when a row has no code, and rejects places, portfolios and codes it cannot take", async () => {
+    const t = tag();
+    const store = await created<{ id: string; taxId: string }>(
+      await adminApi.post("/establishments", newEstablishment({ taxId: "800197268" })),
+    );
+    const result = await imported(
+      admin.headers,
+      "establishments",
+      csvFile(["taxId", "name"], [["800.197.268-4", "Renombrada"]]),
+    );
+    expect(result.rows[0]).toMatchObject({ outcome: "updated", id: store.id });
+    const response = await sendImport(
+      admin.headers,
+      "establishments",
+      csvFile(HEADER, [
+        [`${t}-A`, "A", "tienda", "x", "Springfield", "Antioquia", null, null, null],
+        [
+          `${t}-B`,
+          "B",
+          "tienda",
+          "x",
+          "Cali",
+          "Valle del Cauca",
+          null,
+          null,
+          "0193b6e2-0000-7000-8000-000000000000",
+        ],
+        ["no es código", "C", "tienda", "x", "Cali", "Valle del Cauca", null, null, null],
+        [null, "D", "tienda", "x", "Cali", "Valle del Cauca", null, null, null],
+      ]),
+      { extra: { "Accept-Language": "es" } },
+    );
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { errors: { path: string; message: string }[] };
+    expect(problem.errors.map((e) => e.path)).toEqual([
+      "/2/city",
+      "/3/portfolioId",
+      "/4/code",
+      "/5/code",
+    ]);
+    expect(problem.errors[3]!.message).toBe("uno de id, code, taxId es obligatorio");
+  });
+});
+
 describe("POST /imports/portfolio-items", () => {
   it("adds, updates and leaves items as the file says, one portfolio version for the whole file", async () => {
     const [a, b, c] = await products(3);
@@ -58,7 +205,9 @@ describe("POST /imports/portfolio-items", () => {
       ["created", c!.id],
     ]);
     expect(await versionOf(portfolios, portfolio.id)).toBe(2);
-    const items = await (await adminApi.get(`/portfolios/${portfolio.id}/items`)).json();
+    const items = (await (await adminApi.get(`/portfolios/${portfolio.id}/items`)).json()) as {
+      data: Record<string, unknown>[];
+    };
     expect(
       items.data.map((i: Record<string, unknown>) => [i.productId, i.price, i.position]),
     ).toEqual([
@@ -141,7 +290,7 @@ describe("POST /imports/seller-assignments", () => {
         newEstablishment({ taxId: `9${Date.now() % 100000000}` }),
       ),
     );
-    const [{ taxId }] = await db()
+    const [stored] = await db()
       .select({ taxId: establishments.taxId })
       .from(establishments)
       .where(eq(establishments.id, store.id));
@@ -149,7 +298,7 @@ describe("POST /imports/seller-assignments", () => {
       ["establishmentId", "establishmentTaxId", "sellerEmail"],
       [
         [store.id, null, sellers[0]!.email.toUpperCase()],
-        [null, taxId, sellers[1]!.email],
+        [null, stored!.taxId, sellers[1]!.email],
       ],
     );
     const first = await imported(admin.headers, "seller-assignments", file);

@@ -49,6 +49,8 @@ const countOf = async (
   return row!.n;
 };
 
+type Page = { data: { row: number; errors?: unknown }[]; nextCursor: string | null };
+
 const iso = () => new Date().toISOString();
 
 async function startJob(p: string, bad?: ReadonlySet<number>) {
@@ -71,7 +73,7 @@ describe("an import of more than IMPORT_SYNC_ROWS rows is a job", () => {
     const [instance] = jobs.get();
     await instance!.waitForStatus("complete");
 
-    const job = await (await adminApi.get(`/imports/${id}`)).json();
+    const job = (await (await adminApi.get(`/imports/${id}`)).json()) as Record<string, unknown>;
     expect(job).toMatchObject({
       status: "completed",
       rowsTotal: ROWS,
@@ -82,18 +84,21 @@ describe("an import of more than IMPORT_SYNC_ROWS rows is a job", () => {
     });
     expect(await countOf(products, like(products.sku, `${p}-%`))).toBe(ROWS - 3);
     // Chunks are each atomic; a rejected row is skipped, not the file.
-    const rejected = await (await adminApi.get(`/imports/${id}/rows?outcome=rejected`)).json();
+    const rejected = (await (
+      await adminApi.get(`/imports/${id}/rows?outcome=rejected`)
+    ).json()) as Page;
     expect(rejected.data.map((r: { row: number }) => r.row)).toEqual([...bad].map((i) => i + 2));
-    expect(rejected.data[0].errors).toEqual([
+    expect(rejected.data[0]!.errors).toEqual([
       { column: "price", message: "price must be at least 0" },
     ]);
     // Every row's outcome, page by page in file order.
     let rows = 0;
     let cursor: string | null = null;
     do {
-      const page = await (
-        await adminApi.get(`/imports/${id}/rows?limit=1000${cursor ? `&cursor=${cursor}` : ""}`)
-      ).json();
+      const response = await adminApi.get(
+        `/imports/${id}/rows?limit=1000${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      const page = (await response.json()) as Page;
       rows += page.data.length;
       cursor = page.nextCursor;
     } while (cursor);
@@ -178,7 +183,7 @@ describe("an import of more than IMPORT_SYNC_ROWS rows is a job", () => {
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
     await jobs.get()[0]!.waitForStatus("complete");
-    const job = await (await adminApi.get(`/imports/${id}`)).json();
+    const job = (await (await adminApi.get(`/imports/${id}`)).json()) as Record<string, unknown>;
     expect(job).toMatchObject({
       dryRun: true,
       status: "completed",

@@ -60,9 +60,9 @@ export async function imported(...args: Parameters<typeof sendImport>): Promise<
 
 /** A CSV file of `header` and `rows` (cells written as given), CRLF line ends. */
 export const csvFile = (header: readonly string[], rows: readonly (readonly unknown[])[]) =>
-  [header, ...rows]
+  `${[header, ...rows]
     .map((cells) => cells.map((c) => (c === null ? "" : String(c))).join(","))
-    .join("\r\n") + "\r\n";
+    .join("\r\n")}\r\n`;
 
 /** How many rows had each outcome. */
 export const outcomes = (result: ImportResult) =>

@@ -110,7 +110,7 @@ const spec: VersionedEntitySpec<Checks> = {
     };
     return {
       columns,
-      audited: { name: columns.name, city: columns.city, portfolioId: columns.portfolioId },
+      audited: { name: columns.name, city: place.city, portfolioId: columns.portfolioId },
     };
   },
   update: (record, _stored, checks) => {

@@ -4,7 +4,7 @@ import { DOCS } from "../../lib/docs";
 import * as Status from "../../lib/http-status";
 import { jsonContent, locationHeader } from "../../lib/openapi";
 import { problemResponses } from "../../lib/problem";
-import { IMPORT_CHUNK_ROWS, IMPORT_SYNC_ROWS, MAX_IMPORT_BYTES } from "../../request/import-run";
+import { IMPORT_CHUNK_ROWS, IMPORT_SYNC_ROWS } from "../../request/import-run";
 import {
   ImportEntityParamSchema,
   ImportIdParamSchema,
