@@ -3,6 +3,7 @@ import { createDatabase } from "./db/client";
 import { dailyHousekeeping } from "./db/maintenance";
 import { OVERVIEW_REFRESH_CRON, refreshOverview } from "./db/stats";
 import { now } from "./lib/clock";
+import { resumeStalledImports } from "./request/import-run";
 
 export { ImportWorkflow } from "./import-workflow";
 
@@ -16,6 +17,15 @@ export default {
       // The analytics snapshot GET /stats/overview serves (docs/operations.md).
       const { generatedAt } = await refreshOverview(createDatabase(env.DB), now());
       console.log(JSON.stringify({ level: "info", message: "stats refreshed", generatedAt }));
+      // Import jobs whose Workflow run stopped go on from their progress (docs/imports.md).
+      const resumed = await resumeStalledImports(
+        createDatabase(env.DB),
+        env.IMPORT_JOBS,
+        Date.now(),
+      );
+      if (resumed.length > 0) {
+        console.log(JSON.stringify({ level: "info", message: "imports resumed", resumed }));
+      }
       return;
     }
     const purged = await dailyHousekeeping(env.DB);

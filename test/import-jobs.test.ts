@@ -1,4 +1,8 @@
-import { introspectWorkflow } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  introspectWorkflow,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, count, countDistinct, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -10,7 +14,9 @@ import {
   imports,
   products,
 } from "../src/db/schema";
+import { OVERVIEW_REFRESH_CRON } from "../src/db/stats";
 import { IMPORT_ENTITIES } from "../src/import-entities";
+import worker from "../src/index";
 import {
   applyChunk,
   IMPORT_CHUNK_ROWS,
@@ -191,5 +197,23 @@ describe("an import of more than IMPORT_SYNC_ROWS rows is a job", () => {
       rejected: 1,
     });
     expect(await countOf(products, like(products.sku, "JOB-C-%"))).toBe(0);
+  });
+
+  it("the ten-minute cron resumes a job whose run stopped", async () => {
+    const id = "0193b6e2-0000-7000-8000-00000000cafe";
+    await env.DB.prepare(
+      "insert into imports (id, entity, format, dry_run, status, rows_total, chunks_total, created_at, updated_at) values (?, 'products', 'csv', 0, 'running', 0, 0, '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z')",
+    )
+      .bind(id)
+      .run();
+    await using jobs = await introspectWorkflow(env.IMPORT_JOBS);
+    await worker.scheduled(
+      createScheduledController({ cron: OVERVIEW_REFRESH_CRON }),
+      env,
+      createExecutionContext(),
+    );
+    await jobs.get()[0]!.waitForStatus("complete");
+    const [job] = await db().select().from(imports).where(eq(imports.id, id));
+    expect(job).toMatchObject({ status: "completed", runs: 1 });
   });
 });

@@ -132,4 +132,34 @@ describe("scheduled housekeeping", () => {
       )?.seq,
     ).toBe(lastOld);
   });
+
+  it("deletes the row outcomes of imports ended over 30 days ago and uploads abandoned while staged; keeps the imports", async () => {
+    const now = new Date("2030-06-01T00:00:00.000Z");
+    const at = (days: number) => new Date(now.getTime() - days * 24 * 3600 * 1000).toISOString();
+    const importRow = (id: string, status: string, createdAt: string, finishedAt: string | null) =>
+      env.DB.prepare(
+        "insert into imports (id, entity, format, dry_run, status, created_at, updated_at, finished_at) values (?, 'products', 'csv', 0, ?, ?, ?, ?)",
+      ).bind(id, status, createdAt, createdAt, finishedAt);
+    const outcome = (id: string, row: number) =>
+      env.DB.prepare(
+        "insert into import_rows (import_id, row, outcome) values (?, ?, 'created')",
+      ).bind(id, row);
+    await env.DB.batch([
+      importRow("old", "completed", at(40), at(31)),
+      importRow("recent", "completed", at(5), at(5)),
+      importRow("abandoned", "staging", at(2), null),
+      importRow("uploading", "staging", at(0.01), null),
+      outcome("old", 2),
+      outcome("old", 3),
+      outcome("recent", 2),
+    ]);
+    const removed = await dailyHousekeeping(env.DB, now);
+    expect(removed).toMatchObject({ importRows: 2, abandonedUploads: 1 });
+    const left = await env.DB.prepare("select id from imports order by id").all<{ id: string }>();
+    expect(left.results.map((r) => r.id)).toEqual(["old", "recent", "uploading"]);
+    const rows = await env.DB.prepare("select import_id as id from import_rows").all<{
+      id: string;
+    }>();
+    expect(rows.results.map((r) => r.id)).toEqual(["recent"]);
+  });
 });
