@@ -419,6 +419,49 @@ export const batchResponse = {
   ],
 };
 
+const importFile =
+  "code;name;kind;address;city;department;latitude;longitude\r\n" +
+  "T-000123;Droguería Doña Inés;drogueria;Cra 45 # 10-20;Medellín;Antioquia;6,2447;-75,5906\r\n" +
+  "T-000124;Tienda El Ñato;tienda;Calle 1 # 2-3;Bogotá;11;;\r\n";
+
+const importRecord = {
+  id: "0193b6e5-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+  entity: "establishments",
+  format: "csv",
+  dryRun: false,
+  status: "completed",
+  fileName: "tiendas-antioquia.csv",
+  actorId: "0193b6e2-7c1a-7b2e-9f4d-2a1b3c4d5e6f",
+  rowsTotal: 2,
+  rowsDone: 2,
+  created: 1,
+  updated: 0,
+  unchanged: 1,
+  rejected: 0,
+  error: null,
+  createdAt: "2026-11-27T15:02:11.204Z",
+  updatedAt: "2026-11-27T15:02:11.204Z",
+  finishedAt: "2026-11-27T15:02:11.204Z",
+};
+
+const importRows = [
+  { row: 2, outcome: "created", id: "0193b6e5-1a2b-7c3d-8e4f-000000000123" },
+  { row: 3, outcome: "unchanged", id: "0193b6e5-1a2b-7c3d-8e4f-000000000124" },
+];
+
+const importJob = {
+  ...importRecord,
+  id: "0193b6e5-9f00-7c3d-8e4f-5a6b7c8d9e0f",
+  fileName: "tiendas-nacional.csv",
+  status: "running",
+  rowsTotal: 300000,
+  rowsDone: 41000,
+  created: 40990,
+  unchanged: 0,
+  rejected: 10,
+  finishedAt: null,
+};
+
 /**
  * The example of each named schema of the document, attached when the document is built
  * (src/openapi-document.ts): the Worker, which only serves the built document, never
@@ -437,6 +480,24 @@ export const componentExamples: Record<string, unknown> = {
   CreateUser: createUser,
   Establishment: establishment,
   EstablishmentPage: establishmentPage,
+  Import: importJob,
+  ImportFile: importFile,
+  ImportPage: { data: [importJob, importRecord], nextCursor: null },
+  ImportResult: { import: importRecord, rows: importRows },
+  ImportRowPage: {
+    data: [
+      ...importRows,
+      {
+        row: 4,
+        outcome: "rejected",
+        id: null,
+        errors: [
+          { column: "city", message: "city: Springfield is not a municipality of Antioquia" },
+        ],
+      },
+    ],
+    nextCursor: "4",
+  },
   Jwks: jwks,
   Login: login,
   Logout: logout,

@@ -20,7 +20,12 @@ import {
 /** Who reads imports: the admins who load files, and support answering for them. */
 const READERS = ["admin", "support"] as const;
 
-const file = z.string().openapi({ format: "binary" });
+const file = z.string().openapi("ImportFile", {
+  format: "binary",
+  description: DOCS
+    ? "The file itself: CSV (a header row of field names, then one row per record) or NDJSON (one JSON object per line)."
+    : "",
+});
 
 export const create = protectedRoute(["admin"], {
   method: "post",
