@@ -1,9 +1,12 @@
 /**
  * The management dashboard (/dashboard): sign in as an admin or analyst, then the figures
  * of GET /api/v1/stats/overview as tiles — charts drawn here as SVG, and tables, each with
- * its CSV download. Everything shown comes from that one answer.
+ * its CSV download, all from that one answer; and, for admins, the recent imports
+ * (imports.ts), loaded beside it.
  */
 import { columns, horizontalBars } from "./charts";
+import { dateTime, element, number, table } from "./elements";
+import { mayReadImports, recentImports } from "./imports";
 import type { StatsOverview } from "./overview";
 import { ApiProblem, authorized, signIn, signOut, stored } from "./session";
 
@@ -23,44 +26,12 @@ const status = $("#status");
 const board = $("#board");
 const tiles = $("#tiles");
 
-const number = (value: number) => value.toLocaleString("es-CO");
 const percent = (share: number) =>
   share.toLocaleString("es-CO", { style: "percent", maximumFractionDigits: 1 });
 
 function say(message: string, isError = false) {
   status.textContent = message;
   status.classList.toggle("error", isError);
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  name: K,
-  text?: string,
-  attributes: Record<string, string> = {},
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(name);
-  if (text !== undefined) node.textContent = text;
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  return node;
-}
-
-/** A cell: numbers are shown es-CO formatted and carry their raw value in data-value. */
-type Cell = string | number;
-function table(name: string, headings: string[], rows: Cell[][]): HTMLTableElement {
-  const result = element("table", undefined, { "data-table": name });
-  const head = result.createTHead().insertRow();
-  for (const heading of headings) head.append(element("th", heading, { scope: "col" }));
-  const body = result.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    for (const cell of row) {
-      tr.append(
-        typeof cell === "number"
-          ? element("td", number(cell), { "data-value": String(cell), class: "number" })
-          : element("td", cell),
-      );
-    }
-  }
-  return result;
 }
 
 /** A long table in a box of its own height, scrolled inside the tile. */
@@ -87,7 +58,8 @@ async function download(entity: string) {
   }
 }
 
-function tile(id: string, title: string, exportEntity: string, ...content: Node[]) {
+/** A tile; `exportEntity` names the CSV export behind its "Descargar CSV" (null: none). */
+function tile(id: string, title: string, exportEntity: string | null, ...content: Node[]) {
   const section = element("section", undefined, {
     id,
     class: "tile",
@@ -95,13 +67,15 @@ function tile(id: string, title: string, exportEntity: string, ...content: Node[
   });
   const header = element("header");
   header.append(element("h2", title, { id: `${id}-title` }));
-  const button = element("button", "Descargar CSV", {
-    type: "button",
-    class: "csv",
-    "data-export": exportEntity,
-  });
-  button.addEventListener("click", () => void download(exportEntity));
-  header.append(button);
+  if (exportEntity !== null) {
+    const button = element("button", "Descargar CSV", {
+      type: "button",
+      class: "csv",
+      "data-export": exportEntity,
+    });
+    button.addEventListener("click", () => void download(exportEntity));
+    header.append(button);
+  }
   section.append(header, ...content);
   return section;
 }
@@ -113,7 +87,8 @@ function figure(name: string, label: string, value: number, shown = number(value
   return box;
 }
 
-function render(overview: StatsOverview) {
+/** The board: the overview's tiles, then `more` (the imports tile, for an admin). */
+function render(overview: StatsOverview, ...more: HTMLElement[]) {
   const { coverage, establishments, activity, users, products, sellers } = overview;
   const figures = element("dl", undefined, { class: "figures" });
   figures.append(
@@ -250,19 +225,22 @@ function render(overview: StatsOverview) {
           .map((p) => [p.name, p.status, p.items, p.establishments]),
       ),
     ),
+    ...more,
   );
   const generated = $("#generated-at");
-  generated.textContent = new Date(overview.generatedAt).toLocaleString("es-CO", {
-    timeZone: "America/Bogota",
-  });
+  generated.textContent = dateTime(overview.generatedAt);
   generated.setAttribute("datetime", overview.generatedAt);
 }
 
 async function load(path = "/api/v1/stats/overview", method = "GET") {
   say("Cargando cifras…");
+  // Asked at the same time as the figures; its failure stays in its tile (never rejects).
+  const imports = mayReadImports(stored()?.user.role) ? recentImports() : null;
   try {
     const response = await authorized(path, { method });
-    render((await response.json()) as StatsOverview);
+    const overview = (await response.json()) as StatsOverview;
+    const more = imports ? [tile("imports", "Importaciones recientes", null, await imports)] : [];
+    render(overview, ...more);
     board.hidden = false;
     say("Cifras al día");
   } catch (error) {

@@ -1,7 +1,9 @@
 /**
  * Signing in and calling the API as the signed-in user. Tokens live in sessionStorage:
  * this tab only, gone when it closes, and never sent anywhere but this origin's API.
- * A 401 on a call refreshes the tokens once (POST /auth/refresh) and retries.
+ * A 401 on a call refreshes the tokens once (POST /auth/refresh) and retries; calls made
+ * together share that refresh, since a refresh token presented twice is a reuse, which
+ * ends the session (src/auth/sessions.ts).
  */
 const KEY = "dashboard.tokens";
 
@@ -60,7 +62,7 @@ export async function signOut(): Promise<void> {
   if (tokens) await postJson("/api/v1/auth/logout", { refreshToken: tokens.refreshToken });
 }
 
-async function refreshed(): Promise<Tokens | null> {
+async function refresh(): Promise<Tokens | null> {
   const tokens = stored();
   if (!tokens) return null;
   const response = await postJson("/api/v1/auth/refresh", { refreshToken: tokens.refreshToken });
@@ -71,6 +73,15 @@ async function refreshed(): Promise<Tokens | null> {
   const next = (await response.json()) as Tokens;
   store(next);
   return next;
+}
+
+/** The refresh in flight, shared by every call that meets a 401 while it runs. */
+let refreshing: Promise<Tokens | null> | null = null;
+function refreshed(): Promise<Tokens | null> {
+  refreshing ??= refresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
 }
 
 /** A call as the signed-in user; a 401 refreshes the tokens once and retries. */
@@ -88,7 +99,9 @@ export async function authorized(path: string, init: RequestInit = {}): Promise<
   if (!tokens) throw new ApiProblem(401, "Sesión cerrada");
   let response = await send(tokens);
   if (response.status === 401) {
-    const next = await refreshed();
+    // Tokens another call refreshed since this one was sent are simply used.
+    const latest = stored();
+    const next = latest && latest.accessToken !== tokens.accessToken ? latest : await refreshed();
     if (!next) throw new ApiProblem(401, "La sesión expiró; vuelve a iniciar sesión");
     response = await send(next);
   }
