@@ -246,6 +246,26 @@ describe("POST /imports/products", () => {
     const errors = await fileErrors(await sendImport(admin.headers, "products", file));
     expect(errors.map((e) => e.path)).toEqual([...bad].map(([row, column]) => `/${row}/${column}`));
     expect(await countWhere(products, skusLike(p))).toBe(0);
+    // Its record says nothing was written, in the reader's language, with the rows to fix.
+    const [refused] = (
+      (await (await adminApi.get("/imports?limit=1", { "Accept-Language": "es" })).json()) as {
+        data: Record<string, unknown>[];
+      }
+    ).data;
+    expect(refused).toMatchObject({
+      status: "failed",
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: 17,
+      error: "17 de 1017 filas no son válidas; no se escribió nada",
+    });
+    const toFix = (await (
+      await adminApi.get(`/imports/${refused!.id}/rows?limit=1000`)
+    ).json()) as {
+      data: unknown[];
+    };
+    expect(toFix.data).toHaveLength(17);
   });
 });
 

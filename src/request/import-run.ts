@@ -4,6 +4,7 @@ import { abortIf, insertRows, isLostRace } from "../db/bulk";
 import type { Database } from "../db/client";
 import { uniqueViolation } from "../db/errors";
 import { auditEvents, importChunks, importRows, imports } from "../db/schema";
+import type { Text } from "../lib/language";
 import { ApiError } from "../lib/problem";
 import { type AuditSource, auditRowOf, insertAuditIfChanged } from "./audit";
 import {
@@ -31,6 +32,10 @@ export const IMPORT_CHUNK_ROWS = 1_000;
 const ATTEMPTS = 3;
 
 export type Counts = Record<Outcome, number>;
+const NOTHING: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+
+/** Why an import failed, as its `error` column keeps it: the text in both languages. */
+const failure = (text: Text) => JSON.stringify(text);
 
 /** The plan of `rows`: the entity's, for those the file's reader could make rows of. */
 async function planRows(
@@ -49,7 +54,7 @@ async function planRows(
 }
 
 export const countOutcomes = (results: readonly RowResult[]): Counts => {
-  const counts: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const counts: Counts = { ...NOTHING };
   for (const result of results) counts[result.outcome]++;
   return counts;
 };
@@ -136,7 +141,11 @@ export async function importFile(
     const plan = await planRows(ctx, entity, rows);
     const counts = countOutcomes(plan.results);
     const status = !header.dryRun && counts.rejected > 0 ? "failed" : "completed";
-    const writes = header.dryRun || status === "failed" ? [] : plan.writes;
+    const refused = status === "failed";
+    const writes = header.dryRun || refused ? [] : plan.writes;
+    // A refused file wrote nothing: its record says so, with only the rows to fix.
+    const recorded = refused ? plan.results.filter((r) => r.outcome === "rejected") : plan.results;
+    const outcome = refused ? { ...NOTHING, rejected: counts.rejected } : counts;
     const record: BatchItem<"sqlite">[] = [
       db.insert(imports).values({
         ...header,
@@ -146,14 +155,19 @@ export async function importFile(
         rowsTotal: rows.length,
         chunksTotal: 1,
         nextChunk: 1,
-        ...counts,
-        error: status === "failed" ? `${counts.rejected} rows rejected; nothing was written` : null,
+        ...outcome,
+        error: refused
+          ? failure({
+              en: `${counts.rejected} of ${rows.length} rows are invalid; nothing was written`,
+              es: `${counts.rejected} de ${rows.length} filas no son válidas; no se escribió nada`,
+            })
+          : null,
         createdAt: ctx.at,
         updatedAt: ctx.at,
         finishedAt: ctx.at,
       }),
-      ...outcomeRows(db, header.id, plan.results),
-      db.insert(auditEvents).values(importAuditRow(ctx.source, header, counts, status, ctx.at)),
+      ...outcomeRows(db, header.id, recorded),
+      db.insert(auditEvents).values(importAuditRow(ctx.source, header, outcome, status, ctx.at)),
     ];
     try {
       await db.batch([...writes, ...record] as [BatchItem<"sqlite">]);
@@ -293,10 +307,10 @@ export async function finishJob(db: Database, importId: string, at: string) {
 }
 
 /** Marks a job that cannot go on (the reason is for the person who started it). */
-export const failJob = (db: Database, importId: string, reason: string, at: string) =>
+export const failJob = (db: Database, importId: string, reason: Text, at: string) =>
   db
     .update(imports)
-    .set({ status: "failed", error: reason, finishedAt: at, updatedAt: at })
+    .set({ status: "failed", error: failure(reason), finishedAt: at, updatedAt: at })
     .where(and(eq(imports.id, importId), eq(imports.status, "running")));
 
 /** A running job not advanced for this long has lost its Workflow run: the cron resumes it. */
@@ -324,7 +338,15 @@ export async function resumeStalledImports(
   const resumed: string[] = [];
   for (const job of stalled) {
     if (job.runs >= IMPORT_MAX_RUNS) {
-      await failJob(db, job.id, `The job stopped ${job.runs} times; import the rest again`, at);
+      await failJob(
+        db,
+        job.id,
+        {
+          en: `The job stopped ${job.runs} times; import the rows it did not apply again`,
+          es: `El trabajo se detuvo ${job.runs} veces; importe de nuevo las filas que no aplicó`,
+        },
+        at,
+      );
       continue;
     }
     const [claimed] = await db

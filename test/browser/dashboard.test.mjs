@@ -185,14 +185,14 @@ async function assertRecentImports(page) {
     "the last imports, newest first",
   );
   assert.deepEqual(shown.slice(0, 3), [
-    // The refused file's sound row is counted as judged (created), though nothing was written.
+    // The refused file wrote nothing: only its rejected row counts, said in Spanish.
     [
       recentImports[0].createdAt,
       "products",
       `catalogo-${tag}-2.csv`,
       "no",
-      "fallida: 1 rows rejected; nothing was written",
-      1,
+      "fallida: 1 de 2 filas no son válidas; no se escribió nada",
+      0,
       0,
       0,
       1,

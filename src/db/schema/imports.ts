@@ -47,7 +47,7 @@ export const imports = sqliteTable(
     rejected: integer("rejected").notNull().default(0),
     /** Runs of a job's Workflow so far: the cron gives up on a job after a few (failed). */
     runs: integer("runs").notNull().default(0),
-    /** Why a job failed, for a person (English). */
+    /** Why the import failed, for a person: JSON `{en, es}`, shown in the reader's language. */
     error: text("error"),
     createdAt: timestamp("created_at").notNull().default(nowSql),
     /** The last progress: a running job not advanced for a while is resumed by the cron. */

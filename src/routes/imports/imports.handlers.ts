@@ -8,7 +8,7 @@ import type { AppEnv } from "../../lib/app-env";
 import { discard } from "../../lib/body-guards";
 import * as Status from "../../lib/http-status";
 import { uuidv7 } from "../../lib/ids";
-import { type Language, negotiateLanguage } from "../../lib/language";
+import { type Language, negotiateLanguage, type Text } from "../../lib/language";
 import { API_BASE } from "../../lib/openapi";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
@@ -38,16 +38,13 @@ import type * as routes from "./imports.routes";
 /** Chunks of a job's upload written per round trip while it is staged. */
 const CHUNKS_PER_BATCH = 4;
 
-/** The import as the API shows it. */
-export const toImport = ({
-  requestId: _r,
-  format,
-  nextChunk: _n,
-  chunksTotal: _c,
-  ...row
-}: ImportRecord) => ({
+/** The import as the API shows it, its error in the reader's language. */
+export const toImport = (
+  { requestId: _r, nextChunk: _n, chunksTotal: _c, runs: _runs, error, ...row }: ImportRecord,
+  language: Language,
+) => ({
   ...row,
-  format,
+  error: error === null ? null : (JSON.parse(error) as Text)[language],
   rowsDone: row.created + row.updated + row.unchanged + row.rejected,
 });
 
@@ -165,7 +162,7 @@ async function stageJob(
   await c.env.IMPORT_JOBS.create({ id: header.id, params: { importId: header.id } });
   const [job] = await db.select().from(imports).where(eq(imports.id, header.id));
   c.header("Location", `${API_BASE}/imports/${header.id}`);
-  return c.json(toImport(job!), Status.ACCEPTED);
+  return c.json(toImport(job!, answerLanguage(c)), Status.ACCEPTED);
 }
 
 /** `POST /imports/{entity}`, loading rows with `entities` (src/import-entities.ts). */
@@ -231,7 +228,7 @@ export const importHandlers = (
       const language = answerLanguage(c);
       return c.json(
         {
-          import: toImport(record!),
+          import: toImport(record!, language),
           rows: imported.results.map((r) => shownRow(r, language)),
         },
         Status.OK,
@@ -251,14 +248,15 @@ export const importHandlers = (
       .orderBy(...page.orderBy)
       .limit(query.limit + 1);
     const { data, nextCursor } = page.toPage(rows, query.limit);
-    return c.json({ data: data.map(toImport), nextCursor }, Status.OK);
+    const language = answerLanguage(c);
+    return c.json({ data: data.map((row) => toImport(row, language)), nextCursor }, Status.OK);
   },
 
   get: async (c) => {
     const { id } = c.req.valid("param");
     const [record] = await c.var.db.select().from(imports).where(eq(imports.id, id));
     if (!record) throw noSuchImport();
-    return c.json(toImport(record), Status.OK);
+    return c.json(toImport(record, answerLanguage(c)), Status.OK);
   },
 
   listRows: async (c) => {

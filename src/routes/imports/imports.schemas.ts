@@ -65,7 +65,14 @@ export const ImportSchema = z
     updated: z.number().int(),
     unchanged: z.number().int(),
     rejected: z.number().int(),
-    error: z.string().nullable(),
+    error: z
+      .string()
+      .nullable()
+      .openapi({
+        description: DOCS
+          ? "Why it failed, in the language of Content-Language. A file refused whole records only its rejected rows and counts; nothing else of it was written."
+          : "",
+      }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
     finishedAt: timestamp().nullable(),
