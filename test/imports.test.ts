@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isLostRace } from "../src/db/bulk";
 import { auditEvents, changes, products } from "../src/db/schema";
 import { UTF8_BOM } from "../src/lib/csv";
+import { IMPORT_SYNC_ROWS } from "../src/request/import-run";
 import { productImport } from "../src/routes/products/products.import";
 import { client, created, newProduct } from "./support/api";
 import { actor } from "./support/auth";
@@ -266,6 +267,60 @@ describe("POST /imports/products", () => {
       data: unknown[];
     };
     expect(toFix.data).toHaveLength(17);
+  });
+});
+
+describe("D1's production limits", () => {
+  /**
+   * What D1 enforces in production but not locally (developers.cloudflare.com/d1/platform/
+   * limits): 100 bound parameters and 100,000 bytes of SQL per statement, 2,000,000 bytes
+   * per value, and 1,000 queries per invocation on Workers Paid (50 on Free).
+   */
+  const LIMITS = { params: 100, sqlBytes: 100_000, valueBytes: 2_000_000, freeQueries: 50 };
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+
+  it("a 5,000-row file's whole batch fits them, even Workers Free's 50 queries", async () => {
+    const p = prefix();
+    // Long accented text: the heaviest rows a product can be (every field near its maximum).
+    const rows = Array.from({ length: IMPORT_SYNC_ROWS }, (_, i) => ({
+      row: i + 2,
+      record: {
+        sku: `${p}-${i}`,
+        name: `Ñ${"á".repeat(148)}${i % 10}`,
+        description: "é".repeat(2000),
+        category: "ó".repeat(80),
+        brand: "ú".repeat(80),
+        unit: "unit",
+        price: 1000 + i,
+      },
+    }));
+    const ctx = {
+      db: db(),
+      source: {
+        actorId: admin.user.id,
+        requestId: "limits",
+        ip: null,
+        userAgent: null,
+        provenance: { capturedAt: null, deviceId: null, appVersion: null },
+      },
+      at: new Date().toISOString(),
+    };
+    const plan = await productImport.plan(ctx, rows);
+    expect(plan.results.every((r) => r.outcome === "created")).toBe(true);
+    // The request's reads (one batch of 3) and its record (import row, outcomes, audit) ride too.
+    const statements = plan.writes.map((w) =>
+      (w as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL(),
+    );
+    expect(statements.length + 3 + 4).toBeLessThanOrEqual(LIMITS.freeQueries);
+    for (const { sql, params } of statements) {
+      expect(params.length).toBeLessThanOrEqual(LIMITS.params);
+      expect(bytes(sql)).toBeLessThan(LIMITS.sqlBytes);
+      for (const param of params)
+        if (typeof param === "string") expect(bytes(param)).toBeLessThan(LIMITS.valueBytes);
+    }
+    // And it runs as one atomic batch.
+    await db().batch(plan.writes as never);
+    expect(await countWhere(products, skusLike(p))).toBe(IMPORT_SYNC_ROWS);
   });
 });
 

@@ -13,18 +13,28 @@ import { bulkWriteGuard } from "./schema";
  * a value is 2,000,000 bytes), and 5,000 rows of any table take a handful of statements.
  */
 
-/** Bytes of JSON one statement binds: well under D1's 2,000,000-byte value limit. */
-export const JSON_CHUNK_BYTES = 900_000;
+/** Bytes of JSON one statement binds: under D1's 2,000,000-byte limit on a value. */
+export const JSON_CHUNK_BYTES = 1_800_000;
 
-/** `rows` as JSON arrays of at most `maxBytes` each (a row larger than that alone). */
+/** The UTF-8 length of `text`, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A surrogate pair is 2 UTF-16 units and 4 bytes: 1 extra byte each.
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+/** `rows` as JSON arrays of at most `maxBytes` of UTF-8 each (a larger row alone). */
 export function jsonChunks(rows: readonly unknown[], maxBytes = JSON_CHUNK_BYTES): string[] {
   const chunks: string[] = [];
   let parts: string[] = [];
   let bytes = 2;
   for (const row of rows) {
     const json = JSON.stringify(row);
-    // UTF-16 length undercounts UTF-8 bytes by at most 3×: budget for the worst case.
-    const size = json.length * 3 + 1;
+    const size = utf8Length(json) + 1;
     if (parts.length > 0 && bytes + size > maxBytes) {
       chunks.push(`[${parts.join(",")}]`);
       parts = [];

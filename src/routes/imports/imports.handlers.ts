@@ -1,6 +1,7 @@
 import { and, eq, gt, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
+import { JSON_CHUNK_BYTES, utf8Length } from "../../db/bulk";
 import { keyset } from "../../db/keyset";
 import { GuardRefused } from "../../db/request-session";
 import { importRows, imports } from "../../db/schema";
@@ -142,12 +143,21 @@ async function stageJob(
       if (pending.length > 0) await db.batch(pending as [BatchItem<"sqlite">]);
       pending = [];
     };
+    let chunkBytes = 0;
     const add = async (row: ImportRow) => {
+      // A chunk ends at IMPORT_CHUNK_ROWS rows, or sooner when its text nears D1's limit
+      // on a value.
+      const bytes = utf8Length(JSON.stringify(row)) + 1;
+      if (chunk.length > 0 && chunkBytes + bytes > JSON_CHUNK_BYTES) await close();
       chunk.push(row);
+      chunkBytes += bytes;
       rowsTotal++;
-      if (chunk.length < IMPORT_CHUNK_ROWS) return;
+      if (chunk.length >= IMPORT_CHUNK_ROWS) await close();
+    };
+    const close = async () => {
       pending.push(stageChunk(db, header.id, seq++, chunk));
       chunk = [];
+      chunkBytes = 0;
       if (pending.length >= CHUNKS_PER_BATCH) await flush();
     };
     for (const row of first.splice(0)) await add(row);

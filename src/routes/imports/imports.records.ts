@@ -25,6 +25,17 @@ import {
 
 export type ImportFormat = "csv" | "ndjson";
 
+/**
+ * What one row of an import may hold: more cells than any entity has columns, each longer
+ * than any field takes, yet small enough that a row is always far under D1's 2,000,000-byte
+ * limit on a value (a staged chunk, a row of a set-based write), even in 3-byte UTF-8.
+ */
+export const IMPORT_RECORD_LIMITS = {
+  maxCells: 40,
+  maxCellChars: 8_192,
+  maxLineChars: 262_144,
+};
+
 /** A file-level 400: the errors point into the header (`/1/<column>`) or name the row. */
 const badFile = (errors: FieldError[]) => invalidFields(errors);
 
@@ -148,7 +159,7 @@ export async function* fileRows(
 ): AsyncGenerator<ImportRow> {
   try {
     if (format === "ndjson") {
-      for await (const line of ndjsonRecords(body)) {
+      for await (const line of ndjsonRecords(body, IMPORT_RECORD_LIMITS)) {
         yield "error" in line
           ? { row: line.row, record: {}, errors: [{ column: null, message: line.error }] }
           : ndjsonRow(entity, line.row, line.value);
@@ -157,7 +168,7 @@ export async function* fileRows(
     }
     let columns: string[] | undefined;
     let delimiter: Delimiter = ",";
-    for await (const record of csvRecords(body)) {
+    for await (const record of csvRecords(body, IMPORT_RECORD_LIMITS)) {
       if (columns === undefined) {
         columns = columnsOf(entity, record);
         delimiter = record.delimiter ?? ",";
