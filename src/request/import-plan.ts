@@ -457,3 +457,8 @@ export class Bumps {
 /** The text of a cell, trimmed; "" when empty. */
 export const cellText = (value: unknown) =>
   value === null || value === undefined ? "" : String(value).trim();
+
+/** The distinct non-empty values of `column` among `rows`, as `key` writes them. */
+export const distinctCells = (rows: readonly ImportRow[], column: string, key = cellText) => [
+  ...new Set(rows.map((r) => key(r.record[column])).filter((v) => v !== "")),
+];

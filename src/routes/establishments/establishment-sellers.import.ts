@@ -8,6 +8,7 @@ import {
   type ColumnError,
   cellText,
   columnError,
+  distinctCells,
   type ImportContext,
   type ImportEntity,
   type ImportRow,
@@ -28,10 +29,6 @@ export const nitKey = (value: unknown) => {
   return parsed.success ? parsed.data : cellText(value);
 };
 
-const present = (rows: readonly ImportRow[], column: string, key = cellText) => [
-  ...new Set(rows.map((r) => key(r.record[column])).filter((v) => v !== "")),
-];
-
 /** The first of `columns` a row fills, and its value. */
 const firstFilled = (record: Record<string, unknown>, columns: readonly string[]) => {
   const column = columns.find((c) => cellText(record[c]) !== "");
@@ -50,17 +47,17 @@ async function readRoutes(ctx: ImportContext, rows: readonly ImportRow[]) {
   const namedStores = and(
     isLive(establishments),
     or(
-      inJson(establishments.id, present(rows, "establishmentId")),
-      inJson(establishments.code, present(rows, "establishmentCode")),
-      inJson(establishments.taxId, present(rows, "establishmentTaxId", nitKey)),
+      inJson(establishments.id, distinctCells(rows, "establishmentId")),
+      inJson(establishments.code, distinctCells(rows, "establishmentCode")),
+      inJson(establishments.taxId, distinctCells(rows, "establishmentTaxId", nitKey)),
     ),
   );
   const email = sql<string>`lower(${users.email})`;
   const namedUsers = or(
-    inJson(users.id, present(rows, "sellerId")),
+    inJson(users.id, distinctCells(rows, "sellerId")),
     inJson(
       email,
-      present(rows, "sellerEmail", (v) => cellText(v).toLowerCase()),
+      distinctCells(rows, "sellerEmail", (v) => cellText(v).toLowerCase()),
     ),
   );
   const [storeRows, userRows, assigned] = await db.batch([

@@ -5,7 +5,7 @@ import {
   replacementBy,
   visibleEstablishment,
 } from "../../auth/establishment-scope";
-import { findPlace, loadPlaces, type Place, type Places } from "../../db/places";
+import { findPlace, loadPlaces, type Places } from "../../db/places";
 import {
   establishmentSellers,
   establishments,
@@ -32,7 +32,12 @@ import {
   toEstablishment,
 } from "../../resources/establishments";
 import { itemColumns, portfolioColumns } from "../../resources/portfolios";
-import { establishmentTarget, findVisible, livePortfolio } from "./establishments.queries";
+import {
+  establishmentTarget,
+  establishmentValues,
+  findVisible,
+  livePortfolio,
+} from "./establishments.queries";
 import type * as routes from "./establishments.routes";
 import type { CreateEstablishment, Establishment } from "./establishments.schemas";
 
@@ -52,20 +57,6 @@ function placeOf(places: Places, body: { department?: string; city?: string }) {
   return { place, errors };
 }
 
-/** A store's fields as a create or a replace writes them: a field left out takes its default. */
-const establishmentValues = (body: CreateEstablishment, place: Place) => ({
-  name: body.name,
-  taxId: body.taxId ?? null,
-  code: body.code ?? null,
-  kind: body.kind,
-  address: body.address,
-  ...place,
-  latitude: body.latitude ?? null,
-  longitude: body.longitude ?? null,
-  phone: body.phone ?? null,
-  portfolioId: body.portfolioId ?? null,
-  status: body.status,
-});
 type EstablishmentValues = ReturnType<typeof establishmentValues>;
 
 /**

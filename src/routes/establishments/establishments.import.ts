@@ -1,5 +1,5 @@
 import { and } from "drizzle-orm";
-import { findPlace, loadPlaces, type Places } from "../../db/places";
+import { findPlace, loadPlaces, type Place, type Places } from "../../db/places";
 import { establishments, portfolios } from "../../db/schema";
 import { isLive } from "../../db/versions";
 import { nameKeyOf } from "../../lib/search-key";
@@ -17,6 +17,7 @@ import {
 } from "../../request/import-plan";
 import { placeError } from "../../resources/establishments";
 import { nitKey } from "./establishment-sellers.import";
+import { establishmentValues } from "./establishments.queries";
 import { CreateEstablishmentSchema, UpdateEstablishmentSchema } from "./establishments.schemas";
 
 /** What an establishment row may set: the create body's fields. */
@@ -45,7 +46,7 @@ interface Checks {
 function placeColumns(
   places: Places,
   body: { department?: string; city?: string },
-): Record<string, string> | ColumnError[] {
+): Partial<Place> | ColumnError[] {
   if (body.department === undefined || body.city === undefined) return {};
   const place = findPlace(places, body.department, body.city);
   if (place) return { ...place };
@@ -95,19 +96,7 @@ const spec: VersionedEntitySpec<Checks> = {
       errors.push(unknownPortfolio);
     }
     if (errors.length > 0 || Array.isArray(place)) return { errors };
-    const columns = {
-      name: body.name,
-      code: body.code ?? null,
-      taxId: body.taxId ?? null,
-      kind: body.kind,
-      address: body.address,
-      ...place,
-      latitude: body.latitude ?? null,
-      longitude: body.longitude ?? null,
-      phone: body.phone ?? null,
-      portfolioId: body.portfolioId ?? null,
-      status: body.status,
-    };
+    const columns = establishmentValues(body, place as Place);
     return {
       columns,
       audited: { name: columns.name, city: place.city, portfolioId: columns.portfolioId },

@@ -2,11 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { visibleEstablishment } from "../../auth/establishment-scope";
 import type { AccessClaims } from "../../auth/tokens";
 import type { Database } from "../../db/client";
+import type { Place } from "../../db/places";
 import { establishmentSellers, establishments, portfolios } from "../../db/schema";
 import { liveRow } from "../../db/versions";
 import { nameKeyOf } from "../../lib/search-key";
 import type { Target } from "../../request/versioned-write";
 import { establishmentColumns } from "../../resources/establishments";
+import type { CreateEstablishment } from "./establishments.schemas";
 
 /** Seller `sellerId` has establishment `establishmentId` on their route. */
 export const assignment = (establishmentId: string, sellerId: string) =>
@@ -34,4 +36,19 @@ export const establishmentTarget = (
   where: visibleEstablishment(auth, id),
   derived: nameKeyOf,
   uniqueFields: { "establishments.tax_id": "taxId", "establishments.code": "code" },
+});
+
+/** A store's fields as a create or a replace writes them: a field left out takes its default. */
+export const establishmentValues = (body: CreateEstablishment, place: Place) => ({
+  name: body.name,
+  taxId: body.taxId ?? null,
+  code: body.code ?? null,
+  kind: body.kind,
+  address: body.address,
+  ...place,
+  latitude: body.latitude ?? null,
+  longitude: body.longitude ?? null,
+  phone: body.phone ?? null,
+  portfolioId: body.portfolioId ?? null,
+  status: body.status,
 });

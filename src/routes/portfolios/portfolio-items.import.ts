@@ -9,6 +9,7 @@ import {
   cellText,
   changedFields,
   columnError,
+  distinctCells,
   type ImportContext,
   type ImportEntity,
   type ImportRow,
@@ -26,10 +27,6 @@ import {
 import { PutItemSchema } from "./portfolios.schemas";
 
 type Found = { id: string; version: number };
-
-const present = (rows: readonly ImportRow[], column: string, key = cellText) => [
-  ...new Set(rows.map((r) => key(r.record[column])).filter((v) => v !== "")),
-];
 
 /** The live portfolio a row names, by id or else by name, or the error at the column it used. */
 function named<T>(
@@ -66,10 +63,10 @@ function named<T>(
  */
 async function readItems(ctx: ImportContext, rows: readonly ImportRow[]) {
   const { db } = ctx;
-  const portfolioIds = present(rows, "portfolioId");
-  const portfolioNames = present(rows, "portfolioName");
-  const productIds = present(rows, "productId");
-  const skus = present(rows, "sku", (v) => cellText(v).toUpperCase());
+  const portfolioIds = distinctCells(rows, "portfolioId");
+  const portfolioNames = distinctCells(rows, "portfolioName");
+  const productIds = distinctCells(rows, "productId");
+  const skus = distinctCells(rows, "sku", (v) => cellText(v).toUpperCase());
   const namedPortfolios = and(
     isLive(portfolios),
     or(inJson(portfolios.id, portfolioIds), inJson(portfolios.name, portfolioNames)),
