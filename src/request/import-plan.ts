@@ -431,11 +431,12 @@ export const columnsOf = (table: VersionedTable, names: readonly string[]) => {
  */
 export class Bumps {
   private readonly versions = new Map<string, number>();
-  /** The version `parent` (at `version` when read) has after the chunk. */
+  /** The version `parent` (at `version` when read) has after the chunk: one more, once. */
   next(parent: { id: string; version: number }): number {
-    const next = parent.version + 1;
-    this.versions.set(parent.id, next);
-    return next;
+    const bumped = this.versions.get(parent.id);
+    if (bumped !== undefined) return bumped;
+    this.versions.set(parent.id, parent.version + 1);
+    return parent.version + 1;
   }
   get size() {
     return this.versions.size;

@@ -136,7 +136,6 @@ async function planRoutes(ctx: ImportContext, rows: readonly ImportRow[]): Promi
   const found = await readRoutes(ctx, rows);
   const results: RowResult[] = [];
   const bumps = new Bumps();
-  const versions = new Map<string, number>();
   const assignments: Record<string, unknown>[] = [];
   const audits: Record<string, unknown>[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -181,8 +180,7 @@ async function planRoutes(ctx: ImportContext, rows: readonly ImportRow[]): Promi
       results.push({ row, outcome: "unchanged", id: store.id });
       continue;
     }
-    const version = versions.get(store.id) ?? bumps.next(store);
-    versions.set(store.id, version);
+    const version = bumps.next(store);
     assignments.push({ establishmentId: store.id, sellerId: seller.id, assignedAt: ctx.at });
     audits.push(
       importAudit(ctx, {

@@ -128,7 +128,6 @@ async function planItems(ctx: ImportContext, rows: readonly ImportRow[]): Promis
   const found = await readItems(ctx, rows);
   const results: RowResult[] = [];
   const bumps = new Bumps();
-  const versions = new Map<string, number>();
   const added: Record<string, unknown>[] = [];
   const changed = new Map<string, Record<string, unknown>[]>();
   const audits: Record<string, unknown>[] = [];
@@ -193,8 +192,7 @@ async function planItems(ctx: ImportContext, rows: readonly ImportRow[]): Promis
       }
       changes = { productId: { before: null, after: product.id } };
     }
-    const version = versions.get(portfolio.id) ?? bumps.next(portfolio);
-    versions.set(portfolio.id, version);
+    const version = bumps.next(portfolio);
     if (existing) {
       const set = Object.keys(values).sort().join(",");
       changed.set(set, [
