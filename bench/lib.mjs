@@ -156,6 +156,54 @@ export async function serve(args, label, { devtools = true } = {}) {
   };
 }
 
+/**
+ * The workerd processes under `root` (the `wrangler dev` process group), from /proc: the
+ * one listening on `port` is wrangler's dev proxy, the other runs the Worker and its D1.
+ */
+export function workerdProcesses(root, port) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces, so read after its ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found = { worker: /** @type {number[]} */ ([]), proxy: /** @type {number[]} */ ([]) };
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = /** @type {number} */ (queue.shift());
+    for (const child of children.get(pid) ?? []) {
+      queue.push(child);
+      try {
+        if (readFileSync(`/proc/${child}/comm`, "utf8").trim() !== "workerd") continue;
+        const command = readFileSync(`/proc/${child}/cmdline`, "utf8");
+        (command.includes(`entry=127.0.0.1:${port}`) ? found.proxy : found.worker).push(child);
+      } catch {
+        // Gone.
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * A field of /proc/PID/status (kB) summed over `pids`: VmRSS, VmHWM (the peak RSS since
+ * the process started), RssAnon, RssFile, RssShmem.
+ */
+export const statusKiB = (pids, field) =>
+  pids.reduce((total, pid) => {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+      readFileSync(`/proc/${pid}/status`, "utf8"),
+    );
+    return total + Number(match?.[1] ?? 0);
+  }, 0);
+export const rssKiB = (pids) => statusKiB(pids, "VmRSS");
+
 export const randomIp = () =>
   `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${((Math.random() * 254) | 0) + 1}`;
 

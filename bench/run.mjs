@@ -2,15 +2,18 @@
 // built with chanfana, on this machine. Starts the API, the floor Worker (bench/floor) and
 // the peer (bench/peer, its dependencies installed here when missing or stale) with
 // `wrangler dev` on free ports over copies of one fresh local D1, seeds the national data
-// set, drives each scenario with autocannon from this process, prints a table and writes
-// bench/results.json. Fails only on errors (connection errors, timeouts, 5xx, unexpected
-// non-2xx, in the API or what it is compared with) or a failed bundle check
-// (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
+// set, drives each scenario with autocannon from this process, then measures the bulk
+// import on a D1 of its own (bench/import.mjs; `--only-import` runs that step alone),
+// prints a table and writes bench/results.json. Fails only on errors (connection errors,
+// timeouts, 5xx, unexpected non-2xx, in the API or what it is compared with; an import
+// that rejects rows, a job that fails, data read back that differs from the files) or a
+// failed bundle check (scripts/bundle-check.mjs: gzip budget, English-only zod locales).
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBundle, describeBundle } from "../scripts/bundle-check.mjs";
+import { measureImport } from "./import.mjs";
 import {
   env,
   machineInfo,
@@ -22,7 +25,7 @@ import {
   serve,
   signIn,
 } from "./lib.mjs";
-import { ADMIN_EMAIL, BENCH_PASSWORD, benchIds, sellerEmail } from "./seed.mjs";
+import { ADMIN_EMAIL, BENCH_PASSWORD, BRIEF_SCALE, benchIds, sellerEmail } from "./seed.mjs";
 import { measureSync } from "./sync.mjs";
 
 const SHORT = process.argv.includes("--short");
@@ -35,6 +38,11 @@ const ROUNDS = SHORT ? 1 : 3;
 const SECONDS = SHORT ? 3 : 5;
 const CONNECTIONS = 64;
 const LOGIN_CONNECTIONS = 8;
+/**
+ * The store file the import step sends as one job: the brief's 300,000 stores, or 20,000
+ * in --short (CI), which is still a job (over 5,000 rows) of 20 chunks.
+ */
+const IMPORT_JOB_ROWS = SHORT ? 20_000 : BRIEF_SCALE.sellers * BRIEF_SCALE.storesPerSeller;
 
 /**
  * The peer has its own package (chanfana 2.8 needs zod 3): `npm ci` it when a package its
@@ -220,6 +228,86 @@ function syncGoals(sync) {
       met: sync.idle.status === 304,
     },
   ];
+}
+
+/**
+ * bench/results.json, as biome formats it (`npm run lint` checks it): JSON.stringify puts
+ * each number of an array on a line of its own, biome a short array on one line.
+ */
+function writeResults(results) {
+  writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+  execFileSync("npx", ["biome", "format", "--write", "bench/results.json"], { stdio: "pipe" });
+}
+
+/** The import step (bench/import.mjs): its own D1 and API, after the others have stopped. */
+async function runImport() {
+  process.stdout.write("bench: bulk import of the national data set through the API… ");
+  const started = new Date().toISOString();
+  const measured = await measureImport({ jobRows: IMPORT_JOB_ROWS });
+  console.log("done");
+  return { date: started, mode: SHORT ? "short" : "full", ...measured };
+}
+
+function printImport({ steps, dataSet, reimport, job, verified, nudges }) {
+  const n = (x) => x.toLocaleString("en-US");
+  console.log(
+    "\nBulk import (bench/import.mjs): the national data set from CSV files into a fresh D1, through the API alone; each file a dry run, then for real (a job's seconds are the API's own, createdAt → finishedAt):",
+  );
+  console.table(
+    Object.fromEntries(
+      steps.map((s) => [
+        s.entity,
+        {
+          rows: s.rows,
+          path: s.path,
+          "dry run s": s.dryRunSeconds ?? "-",
+          "dry run rows/s": s.dryRunRowsPerSecond ?? "-",
+          "import s": s.seconds,
+          "rows/s": s.rowsPerSecond,
+        },
+      ]),
+    ),
+  );
+  console.log(
+    `The data set: ${n(dataSet.rows)} rows in ${dataSet.seconds} s (${n(dataSet.rowsPerSecond)} rows/s), after ${dataSet.dryRunSeconds} s of dry runs.`,
+  );
+  console.log(
+    `Read back through the CSV exports and compared field by field: ${Object.entries(verified)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(", ")}.`,
+  );
+  console.log(
+    `${reimport.entity} sent again: ${n(reimport.unchanged)} of ${n(reimport.rows)} rows unchanged in ${reimport.seconds} s (${n(reimport.rowsPerSecond)} rows/s, ${reimport.path}).`,
+  );
+  const m = job.memory;
+  console.log(
+    `${n(job.rows)}-row ${job.entity} file${SHORT ? " (--short: the full run sends the brief's 300,000)" : ""}, ${(job.bytes / 2 ** 20).toFixed(1)} MiB, one ${job.path}: 202 after ${job.uploadSeconds} s, completed after ${job.seconds} s (${n(job.rowsPerSecond)} rows/s; seen by the polls after ${job.observedSeconds} s). The D1 file is then ${Math.round(job.databaseBytes / 2 ** 20)} MiB.`,
+  );
+  console.log(
+    `  Memory, RSS sampled every 200 ms from before the upload to the job's end (before → peak): workerd running the Worker ${m.workerdBeforeMiB} → ${m.workerdPeakMiB} MiB (anonymous ${m.workerdAnonBeforeMiB} → ${m.workerdAnonPeakMiB} MiB; VmHWM since it started ${m.workerdLifetimePeakMiB} MiB); wrangler's dev proxy ${m.proxyBeforeMiB} → ${m.proxyPeakMiB} MiB; this bench's own Node process ${m.nodeBeforeMiB} → ${m.nodePeakMiB} MiB.`,
+  );
+  const r = job.readsDuringJob;
+  console.log(
+    `  An admin's reads meanwhile (GET /products?limit=1, the next 2 s after each answer): ${r.latenciesMs.map((ms) => `${n(ms)} ms`).join(", ")}.`,
+  );
+  console.log(
+    `  ${nudges} GET /health sent while a request waited, for wrangler's dev proxy to pass on answers held during a job (bench/README.md, "Bulk import").`,
+  );
+}
+
+/** `--only-import`: the import step alone; its result replaces `import` in results.json. */
+async function importOnly() {
+  execFileSync("node", ["scripts/ensure-dev-vars.mjs"], { stdio: "inherit" });
+  const { failures, ...imported } = await runImport();
+  const results = existsSync("bench/results.json")
+    ? JSON.parse(readFileSync("bench/results.json", "utf8"))
+    : {};
+  writeResults({ ...results, import: imported });
+  printImport(imported);
+  if (failures.length > 0) {
+    console.error(`\nbench FAILED:\n- ${failures.join("\n- ")}`);
+    process.exitCode = 1;
+  }
 }
 
 async function main() {
@@ -534,6 +622,11 @@ async function main() {
       `from zero ${sync.fromZero.pages} pages, catch-up ${sync.catchUp.pages}, idle ${sync.idle.status}`,
     );
 
+    // The import loads a database of its own: the servers above are done, and stopped so
+    // that the import has the machine to itself.
+    for (const server of servers) await server.stop();
+    const { failures: importFailures, ...imported } = await runImport();
+
     const goals = [...goalsOf(scenarios), ...syncGoals(sync)];
     const bundleCheck = checkBundle();
     const { rawBytes, gzipBytes, zodLocales } = bundleCheck;
@@ -544,9 +637,10 @@ async function main() {
       bundle,
       scenarios: scenarios.map(({ serverErrors, ...s }) => s),
       sync,
+      import: imported,
       goals,
     };
-    writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+    writeResults(results);
 
     console.log(
       `\nPortafolio API benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, ${ROUNDS} × ${SECONDS} s per target and scenario, in turns\n`,
@@ -587,12 +681,14 @@ async function main() {
     console.table(
       Object.fromEntries(goals.map((g) => [g.goal, { measured: g.measured, met: g.met }])),
     );
+    printImport(imported);
     for (const line of describeBundle(bundleCheck)) console.log(line);
 
     const failures = [
       ...scenarios.flatMap((s) => failureOf(s.name, s) ?? []),
       ...comparedFailures,
       ...bundleCheck.failures,
+      ...importFailures,
     ];
     if (failures.length > 0) {
       console.error(`\nbench FAILED:\n- ${failures.join("\n- ")}`);
@@ -607,4 +703,5 @@ async function main() {
 // The brief-scale comparison and the soak run on their own (bench/README.md).
 if (process.argv.includes("--scale")) await (await import("./scale.mjs")).main();
 else if (process.argv.includes("--soak")) await (await import("./soak.mjs")).main();
+else if (process.argv.includes("--only-import")) await importOnly();
 else await main();

@@ -118,9 +118,71 @@ function hash(password) {
   return `pbkdf2-sha256$100000$${salt.toString("base64")}$${digest.toString("base64")}`;
 }
 
+/**
+ * What the seed draws from its PRNG, in the order it has always drawn it: every product's
+ * price, then each portfolio's size and first product (its items are products start + 1
+ * to start + items). The SQL below and bench/import.mjs's CSV files are made from it.
+ * @param {DataSetSize} size
+ */
+export function drawCatalogue(size = STANDARD) {
+  const random = prng(20261126);
+  const products = [];
+  for (let p = 1; p <= size.products; p++) {
+    const category = /** @type {string} */ (CATEGORIES[p % CATEGORIES.length]);
+    products.push({
+      n: p,
+      sku: `BENCH-${String(p).padStart(5, "0")}`,
+      name: `Producto ${String(p).padStart(5, "0")} ${category}`,
+      category,
+      unit: /** @type {string} */ (UNITS[p % UNITS.length]),
+      price: Math.floor(random() * 50_000) + 500,
+    });
+  }
+  const [smallest, largest] = size.itemsPerPortfolio;
+  const portfolios = [];
+  for (let f = 1; f <= size.portfolios; f++) {
+    const items = smallest + Math.floor(random() * (largest - smallest + 1));
+    const start = Math.floor(random() * (size.products - items));
+    portfolios.push({ n: f, name: `Portafolio ${String(f).padStart(3, "0")}`, start, items });
+  }
+  return { products, portfolios };
+}
+
+/** mixSql in JavaScript: the same number for the same integer, in SQLite's 64-bit arithmetic. */
+const mix = (x) =>
+  Number(((((BigInt(x) * 2654435761n + 97n) % 2147483648n) * 1597334677n) % 2147483648n) / 4096n);
+
+/** Item i (1-based) of portfolio f: its override price, or null for the list price (itemRows). */
+export const itemPrice = (f, i) =>
+  mix(f * 4096 + i) % 5 === 0 ? 500 + (mix(f * 4096 + i + 1) % 40000) : null;
+
+/**
+ * Store e of a data set of `size`, as establishmentRows makes it: its seller, portfolio,
+ * kind, name, address, and its place as an index into DIVIPOLA's municipalities ordered
+ * `xx001` codes first, then by code (`places` there). `municipalities` and `departments`
+ * are how many there are.
+ * @param {number} e
+ * @param {DataSetSize} size
+ * @param {{ municipalities: number, departments: number }} counts
+ */
+export function storeOf(e, size, { municipalities, departments }) {
+  const seller = (e % size.sellers) + 1;
+  const k = Math.floor((e - 1) / size.sellers);
+  return {
+    seller,
+    portfolio: (e % size.portfolios) + 1,
+    kind: /** @type {string} */ (KINDS[e % KINDS.length]),
+    name: `Establecimiento ${String(e).padStart(6, "0")}`,
+    address: `Calle ${e % 100} # ${e % 50}-${e % 30}`,
+    place:
+      seller % 2 === 0
+        ? Math.floor(seller / 2) % departments
+        : (seller * 7919 + k) % municipalities,
+  };
+}
+
 /** The SQL that loads a data set of `size` into a migrated, empty database. */
 export function benchSeedSql(size = STANDARD) {
-  const random = prng(20261126);
   const at = (n) => new Date(Date.parse(NOW) + n * 1000).toISOString();
   const { sellers, storesPerSeller, portfolios: portfolioCount } = size;
   const stores = sellers * storesPerSeller;
@@ -142,33 +204,24 @@ export function benchSeedSql(size = STANDARD) {
 INSERT INTO users (id, email, first_name, last_name, role, password_hash, password_changed_at, created_at, updated_at)
 SELECT ${idSql("5", "i")}, printf('seller-%03d@bench.local', i), 'Vendedor', 'Número ' || i, 'seller', ${q(passwordHash)}, ${q(NOW)}, ${atSql("i")}, ${atSql("i")} FROM n;`;
 
-  const products = [];
-  for (let p = 1; p <= size.products; p++) {
-    const category = CATEGORIES[p % CATEGORIES.length];
-    const name = `Producto ${String(p).padStart(5, "0")} ${category}`;
-    products.push([
-      id("b", p),
-      `BENCH-${String(p).padStart(5, "0")}`,
-      name,
-      searchKey(name),
-      category,
-      UNITS[p % UNITS.length],
-      Math.floor(random() * 50_000) + 500,
-      at(p),
-      at(p),
-    ]);
-  }
+  const { products: drawn, portfolios: layout } = drawCatalogue(size);
+  const products = drawn.map((p) => [
+    id("b", p.n),
+    p.sku,
+    p.name,
+    searchKey(p.name),
+    p.category,
+    p.unit,
+    p.price,
+    at(p.n),
+    at(p.n),
+  ]);
 
   // Each portfolio is a run of consecutive products; its items are expanded in SQL, one
-  // in five with an override price.
-  const [smallest, largest] = size.itemsPerPortfolio;
-  const portfolios = [];
-  const layouts = [];
-  for (let f = 1; f <= portfolioCount; f++) {
-    portfolios.push([id("c", f), `Portafolio ${String(f).padStart(3, "0")}`, at(f), at(f)]);
-    const items = smallest + Math.floor(random() * (largest - smallest + 1));
-    layouts.push(`(${f}, ${Math.floor(random() * (size.products - items))}, ${items})`);
-  }
+  // in five with an override price (itemPrice says which, in JavaScript).
+  const largest = size.itemsPerPortfolio[1];
+  const portfolios = layout.map((f) => [id("c", f.n), f.name, at(f.n), at(f.n)]);
+  const layouts = layout.map((f) => `(${f.n}, ${f.start}, ${f.items})`);
   const itemRows = `WITH RECURSIVE ${numbers(largest)}, layout(f, start, items) AS (VALUES ${layouts.join(", ")})
 INSERT INTO portfolio_items (portfolio_id, product_id, price, position, added_at)
 SELECT ${idSql("c", "f")}, ${idSql("b", "start + i")},

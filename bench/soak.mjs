@@ -11,10 +11,18 @@
 // or when workerd's memory at the end exceeds its level after the first minute by more
 // than 20 %. Writes bench/results-soak.json. Not run in CI.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { machineInfo, randomIp, seedDatabase, serve } from "./lib.mjs";
+import {
+  machineInfo,
+  randomIp,
+  rssKiB,
+  seedDatabase,
+  serve,
+  statusKiB,
+  workerdProcesses,
+} from "./lib.mjs";
 import { adminEmail, BENCH_PASSWORD, benchIds, STANDARD, sellerEmail } from "./seed.mjs";
 
 const argument = process.argv.indexOf("--soak-seconds");
@@ -49,51 +57,6 @@ function choose(weighted) {
   }
   return Object.keys(weighted)[0];
 }
-
-/**
- * The workerd processes under `root` (the `wrangler dev` process group), from /proc: the
- * one listening on `port` is wrangler's dev proxy, the other runs the Worker and its D1.
- */
-function workerdProcesses(root, port) {
-  const children = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (comm) state ppid …": comm may hold spaces, so read after its ")".
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found = { worker: /** @type {number[]} */ ([]), proxy: /** @type {number[]} */ ([]) };
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = /** @type {number} */ (queue.shift());
-    for (const child of children.get(pid) ?? []) {
-      queue.push(child);
-      try {
-        if (readFileSync(`/proc/${child}/comm`, "utf8").trim() !== "workerd") continue;
-        const command = readFileSync(`/proc/${child}/cmdline`, "utf8");
-        (command.includes(`entry=127.0.0.1:${port}`) ? found.proxy : found.worker).push(child);
-      } catch {
-        // Gone.
-      }
-    }
-  }
-  return found;
-}
-
-/** A field of /proc/PID/status (kB) summed over `pids`: VmRSS, RssAnon, RssFile, RssShmem. */
-const statusKiB = (pids, field) =>
-  pids.reduce((total, pid) => {
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
-      readFileSync(`/proc/${pid}/status`, "utf8"),
-    );
-    return total + Number(match?.[1] ?? 0);
-  }, 0);
-const rssKiB = (pids) => statusKiB(pids, "VmRSS");
 
 /** Per-action counts and latencies; a status not in `expected` is a failure. */
 function recorder() {
