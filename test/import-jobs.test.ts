@@ -5,7 +5,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, count, countDistinct, eq, like } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   auditEvents,
   changes,
@@ -215,5 +215,23 @@ describe("an import of more than IMPORT_SYNC_ROWS rows is a job", () => {
     await jobs.get()[0]!.waitForStatus("complete");
     const [job] = await db().select().from(imports).where(eq(imports.id, id));
     expect(job).toMatchObject({ status: "completed", runs: 1 });
+  });
+
+  it("a job whose run could not be started is accepted all the same, and the cron starts it", async () => {
+    const create = vi
+      .spyOn(env.IMPORT_JOBS, "create")
+      .mockRejectedValueOnce(new Error("Workflows unavailable"));
+    const id = await startJob("JOB-D");
+    expect(create).toHaveBeenCalledTimes(1);
+    create.mockRestore();
+    const [waiting] = await db().select().from(imports).where(eq(imports.id, id));
+    expect(waiting).toMatchObject({ status: "running", nextChunk: 0, runs: 0 });
+    await using jobs = await introspectWorkflow(env.IMPORT_JOBS);
+    expect(
+      await resumeStalledImports(db(), env.IMPORT_JOBS, Date.now() + IMPORT_STALLED_MS + 1_000),
+    ).toEqual([id]);
+    await jobs.get()[0]!.waitForStatus("complete");
+    const [done] = await db().select().from(imports).where(eq(imports.id, id));
+    expect(done).toMatchObject({ status: "completed", created: ROWS, runs: 1 });
   });
 });

@@ -169,7 +169,21 @@ async function stageJob(
     await db.delete(imports).where(eq(imports.id, header.id));
     throw error;
   }
-  await c.env.IMPORT_JOBS.create({ id: header.id, params: { importId: header.id } });
+  try {
+    await c.env.IMPORT_JOBS.create({ id: header.id, params: { importId: header.id } });
+  } catch (error) {
+    // The upload is staged and the job `running`: the ten-minute cron starts a run for it
+    // (resumeStalledImports), so the file is accepted all the same.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "import job not started; the cron will start it",
+        importId: header.id,
+        requestId: c.var.requestId,
+        error: String(error),
+      }),
+    );
+  }
   const [job] = await db.select().from(imports).where(eq(imports.id, header.id));
   c.header("Location", `${API_BASE}/imports/${header.id}`);
   return c.json(toImport(job!, answerLanguage(c)), Status.ACCEPTED);
