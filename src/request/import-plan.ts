@@ -463,3 +463,40 @@ export const cellText = (value: unknown) =>
 export const distinctCells = (rows: readonly ImportRow[], column: string, key = cellText) => [
   ...new Set(rows.map((r) => key(r.record[column])).filter((v) => v !== "")),
 ];
+
+/** The first of `columns` a row fills, and its value. */
+export const firstFilled = (record: Record<string, unknown>, columns: readonly string[]) => {
+  const column = columns.find((c) => cellText(record[c]) !== "");
+  return column === undefined ? undefined : { column, value: cellText(record[column]) };
+};
+
+/**
+ * What a row names by the first of `columns` it fills (looked up in `found`, by column, as
+ * `key` writes the value), or the error at that column.
+ */
+export function namedRecord<T>(
+  record: Record<string, unknown>,
+  columns: readonly string[],
+  found: Record<string, Map<string, T>>,
+  key: (column: string, value: string) => string,
+  thing: { en: string; es: string },
+): T | ColumnError {
+  const filled = firstFilled(record, columns);
+  if (!filled) {
+    return columnError(
+      columns[0]!,
+      `one of ${columns.join(", ")} is required`,
+      `una de ${columns.join(", ")} es obligatoria`,
+    );
+  }
+  return (
+    found[filled.column]!.get(key(filled.column, filled.value)) ??
+    columnError(
+      filled.column,
+      `${filled.column} names no ${thing.en}`,
+      `${filled.column} no es ${thing.es}`,
+    )
+  );
+}
+
+export const isColumnError = (value: object): value is ColumnError => "message" in value;

@@ -5,16 +5,18 @@ import { isLive } from "../../db/versions";
 import { nit } from "../../lib/nit";
 import {
   Bumps,
-  type ColumnError,
   cellText,
   columnError,
   distinctCells,
+  firstFilled,
   type ImportContext,
   type ImportEntity,
   type ImportRow,
   importAudit,
   inJson,
+  isColumnError,
   logRow,
+  namedRecord,
   type Plan,
   type RowResult,
   recordStatements,
@@ -27,12 +29,6 @@ import {
 export const nitKey = (value: unknown) => {
   const parsed = nit().safeParse(cellText(value));
   return parsed.success ? parsed.data : cellText(value);
-};
-
-/** The first of `columns` a row fills, and its value. */
-const firstFilled = (record: Record<string, unknown>, columns: readonly string[]) => {
-  const column = columns.find((c) => cellText(record[c]) !== "");
-  return column === undefined ? undefined : { column, value: cellText(record[column]) };
 };
 
 const STORE_COLUMNS = ["establishmentId", "establishmentCode", "establishmentTaxId"] as const;
@@ -97,34 +93,6 @@ async function readRoutes(ctx: ImportContext, rows: readonly ImportRow[]) {
   };
 }
 
-/** What a row names in `columns` (looked up in `found`), or the error at that column. */
-function lookUp<T>(
-  record: Record<string, unknown>,
-  columns: readonly string[],
-  found: Record<string, Map<string, T>>,
-  key: (column: string, value: string) => string,
-  thing: { en: string; es: string },
-): T | ColumnError {
-  const filled = firstFilled(record, columns);
-  if (!filled) {
-    return columnError(
-      columns[0]!,
-      `one of ${columns.join(", ")} is required`,
-      `una de ${columns.join(", ")} es obligatoria`,
-    );
-  }
-  return (
-    found[filled.column]!.get(key(filled.column, filled.value)) ??
-    columnError(
-      filled.column,
-      `${filled.column} names no ${thing.en}`,
-      `${filled.column} no es ${thing.es}`,
-    )
-  );
-}
-
-const isError = (value: object): value is ColumnError => "message" in value;
-
 /**
  * Sellers put on stores' routes, matched by store and seller: a pair already on the route
  * is unchanged, a new one assigned. Each store whose route changes gets one new version,
@@ -142,22 +110,22 @@ async function planRoutes(ctx: ImportContext, rows: readonly ImportRow[]): Promi
   const seen = new SeenKeys();
 
   for (const { row, record } of rows) {
-    const store = lookUp(
+    const store = namedRecord(
       record,
       STORE_COLUMNS,
       found.stores,
       (column, value) => (column === "establishmentTaxId" ? nitKey(value) : value),
       { en: "live establishment", es: "un establecimiento vigente" },
     );
-    const seller = lookUp(
+    const seller = namedRecord(
       record,
       SELLER_COLUMNS,
       found.sellers,
       (column, value) => (column === "sellerEmail" ? value.toLowerCase() : value),
       { en: "user", es: "un usuario" },
     );
-    const errors = [store, seller].filter(isError);
-    if (!isError(seller) && seller.role !== "seller") {
+    const errors = [store, seller].filter(isColumnError);
+    if (!isColumnError(seller) && seller.role !== "seller") {
       errors.push(
         columnError(
           firstFilled(record, SELLER_COLUMNS)!.column,
@@ -166,7 +134,7 @@ async function planRoutes(ctx: ImportContext, rows: readonly ImportRow[]): Promi
         ),
       );
     }
-    if (errors.length > 0 || isError(store) || isError(seller)) {
+    if (errors.length > 0 || isColumnError(store) || isColumnError(seller)) {
       results.push(rejected(row, errors));
       continue;
     }

@@ -5,17 +5,19 @@ import { isLive } from "../../db/versions";
 import type { Changes } from "../../request/audit";
 import {
   Bumps,
-  type ColumnError,
   cellText,
   changedFields,
   columnError,
   distinctCells,
+  firstFilled,
   type ImportContext,
   type ImportEntity,
   type ImportRow,
   importAudit,
   inJson,
+  isColumnError,
   logRow,
+  namedRecord,
   type Plan,
   type RowResult,
   recordStatements,
@@ -26,36 +28,12 @@ import {
 } from "../../request/import-plan";
 import { PutItemSchema } from "./portfolios.schemas";
 
-type Found = { id: string; version: number };
-
-/** The live portfolio a row names, by id or else by name, or the error at the column it used. */
-function named<T>(
-  record: Record<string, unknown>,
-  [idColumn, nameColumn]: [string, string],
-  byId: Map<string, T>,
-  byName: Map<string, T>,
-  thing: { en: string; es: string },
-): T | ColumnError {
-  const id = cellText(record[idColumn]);
-  const name = cellText(record[nameColumn]);
-  if (id === "" && name === "") {
-    return columnError(
-      idColumn,
-      `${idColumn} or ${nameColumn} is required`,
-      `${idColumn} o ${nameColumn} es obligatorio`,
-    );
-  }
-  const found = id !== "" ? byId.get(id) : byName.get(name);
-  const column = id !== "" ? idColumn : nameColumn;
-  return (
-    found ??
-    columnError(
-      column,
-      `${column} names no live ${thing.en}`,
-      `${column} no es ${thing.es} vigente`,
-    )
-  );
-}
+const PORTFOLIO_COLUMNS = ["portfolioId", "portfolioName"] as const;
+const PRODUCT_COLUMNS = ["productId", "sku"] as const;
+const asWritten = (_column: string, value: string) => value;
+/** A sku is stored upper-cased. */
+const skuUpperCased = (column: string, value: string) =>
+  column === "sku" ? value.toUpperCase() : value;
 
 /**
  * One round trip for a chunk of item rows: the portfolios and products they name (by id,
@@ -107,10 +85,14 @@ async function readItems(ctx: ImportContext, rows: readonly ImportRow[]) {
       .groupBy(portfolioItems.portfolioId),
   ]);
   return {
-    portfoliosById: new Map(portfolioRows.map((p) => [p.id, p])),
-    portfoliosByName: new Map(portfolioRows.map((p) => [p.name, p])),
-    productsById: new Map(productRows.map((p) => [p.id, p])),
-    productsBySku: new Map(productRows.map((p) => [p.sku, p])),
+    portfolios: {
+      portfolioId: new Map(portfolioRows.map((p) => [p.id, p])),
+      portfolioName: new Map(portfolioRows.map((p) => [p.name, p])),
+    },
+    products: {
+      productId: new Map(productRows.map((p) => [p.id, p])),
+      sku: new Map(productRows.map((p) => [p.sku, p])),
+    },
     items: new Map(itemRows.map((i) => [`${i.portfolioId} ${i.productId}`, i])),
     nextPosition: new Map(lastPositions.map((p) => [p.portfolioId, (p.last ?? -1) + 1])),
   };
@@ -135,37 +117,29 @@ async function planItems(ctx: ImportContext, rows: readonly ImportRow[]): Promis
   const seen = new SeenKeys();
 
   for (const { row, record } of rows) {
-    const portfolio = named<Found>(
-      record,
-      ["portfolioId", "portfolioName"],
-      found.portfoliosById,
-      found.portfoliosByName,
-      { en: "portfolio", es: "un portafolio" },
-    );
-    const product = named(record, ["productId", "sku"], found.productsById, found.productsBySku, {
-      en: "product",
-      es: "un producto",
+    const portfolio = namedRecord(record, PORTFOLIO_COLUMNS, found.portfolios, asWritten, {
+      en: "live portfolio",
+      es: "un portafolio vigente",
+    });
+    const product = namedRecord(record, PRODUCT_COLUMNS, found.products, skuUpperCased, {
+      en: "live product",
+      es: "un producto vigente",
     });
     const { portfolioId: _p, portfolioName: _n, productId: _i, sku: _s, ...rest } = record;
     const fields = Object.fromEntries(
       Object.entries(rest).filter(([field, value]) => !(field === "position" && value === null)),
     );
     const checked = validate(PutItemSchema, fields);
-    const errors = [
-      ...("column" in portfolio ? [portfolio] : []),
-      ...("column" in product ? [product] : []),
-      ...(checked.errors ?? []),
-    ];
-    if (errors.length > 0 || "column" in portfolio || "column" in product || checked.errors) {
+    const errors = [portfolio, product].filter(isColumnError);
+    if (errors.length > 0 || isColumnError(portfolio) || isColumnError(product) || checked.errors) {
+      errors.push(...(checked.errors ?? []));
       results.push(rejected(row, errors));
       continue;
     }
     const pair = `${portfolio.id} ${product.id}`;
     const first = seen.claim(pair, row);
     if (first !== undefined) {
-      results.push(
-        rejected(row, [repeats(cellText(record.productId) ? "productId" : "sku", first)]),
-      );
+      results.push(rejected(row, [repeats(firstFilled(record, PRODUCT_COLUMNS)!.column, first)]));
       continue;
     }
     const existing = found.items.get(pair);
@@ -182,7 +156,7 @@ async function planItems(ctx: ImportContext, rows: readonly ImportRow[]): Promis
         results.push(
           rejected(row, [
             columnError(
-              cellText(record.productId) ? "productId" : "sku",
+              firstFilled(record, PRODUCT_COLUMNS)!.column,
               "an inactive product cannot be added to a portfolio",
               "un producto inactivo no se puede agregar a un portafolio",
             ),
