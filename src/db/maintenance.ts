@@ -20,8 +20,8 @@ const ENDED_SESSION_RETENTION_DAYS = 30;
 /** A sign-in window lasts 15 minutes; a day later its row is certainly spent. */
 const THROTTLE_RETENTION_MS = DAY_MS;
 /**
- * Token refreshes are the one audit row a seller writes every 15 minutes of use (about
- * 200,000 rows a day for 12,000 sellers): two weeks of them answer "when did this device
+ * Token refreshes are the one audit row a seller writes every 15 minutes of use (up to
+ * 480,000 rows a day for 12,000 sellers, docs/availability.md): two weeks of them answer "when did this device
  * last work?"; the session row keeps its last use after that. Every other audit row stays.
  */
 export const REFRESH_AUDIT_RETENTION_DAYS = 14;
