@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import { getTableName } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { TEMPORARY_PASSWORD_TTL_SECONDS } from "../../src/auth/password-reset";
@@ -255,5 +255,58 @@ describe("docs/es/prueba-tecnica.md", () => {
     expect(doc).toContain(`D1 ${peakQueries} sentencias por segundo`);
     expect(docs["docs/infrastructure.md"]).toContain(`peak is ${peakQueries} statements a second`);
     expect(model).toContain(`needs ${peakQueries} statements a second`);
+  });
+});
+
+describe("docs/availability.md", () => {
+  it("prices the load model at Cloudflare's published prices", () => {
+    const model = docs["docs/availability.md"]!;
+    const fleetPerDay = (what: string) =>
+      Number(
+        new RegExp(`\\| ${what} \\| [^|]+ \\| ([\\d,]+) \\|`).exec(model)?.[1]?.replaceAll(",", ""),
+      );
+    const WORKING_DAYS = 26;
+    const million = (n: number) => (n * WORKING_DAYS) / 1e6;
+    // Workers Paid: $5 with 10 M requests, then $0.30 a million; KV: 10 M reads included,
+    // then $0.50 a million; 1 M writes included, then $5.00 a million (the pricing pages
+    // docs/availability.md links).
+    const workers = 5 + Math.max(0, million(fleetPerDay("HTTP requests")) - 10) * 0.3;
+    const kvWrites = Math.max(0, million(fleetPerDay("KV writes")) - 1) * 5;
+    const kvReads = Math.max(0, million(fleetPerDay("KV reads")) - 10) * 0.5;
+    expect(workers).toBeGreaterThan(5);
+    expect(model).toContain(`about **$${Math.round(workers)} a month**`);
+    expect(model).toContain(`about **$${Math.round(kvWrites)} a month**`);
+    expect(model).toContain(`about $${Math.round(kvReads)}.`);
+    const total = Math.round(workers + kvWrites + kvReads);
+    expect(model).toContain(`about $${total} a month for Workers and KV`);
+    expect(docs["docs/es/prueba-tecnica.md"]).toContain(`unos US$ ${total} al mes`);
+  });
+});
+
+describe("links between the documents", () => {
+  it("every relative link in README.md and docs/ points at a file that exists", async () => {
+    const broken: string[] = [];
+    for (const [name, text] of Object.entries(docs)) {
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|#)/.test(target!)) continue;
+        const file = new URL(target!.split("#")[0]!, new URL(name, root));
+        await access(file).catch(() => broken.push(`${name} → ${target}`));
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("README.md's 'Architecture and answers' links every answer", () => {
+    const section = docs["README.md"]!.split("## Architecture and answers")[1]!.split("## ")[0]!;
+    for (const doc of [
+      "docs/data-model.md",
+      "docs/security.md",
+      "docs/infrastructure.md",
+      "docs/availability.md",
+      "docs/operations.md",
+      "docs/deploy.md",
+      "docs/es/prueba-tecnica.md",
+    ])
+      expect(section).toContain(`](${doc})`);
   });
 });
