@@ -5,7 +5,11 @@ import { TEMPORARY_PASSWORD_TTL_SECONDS } from "../../src/auth/password-reset";
 import { PBKDF2_ITERATIONS } from "../../src/auth/passwords";
 import { SESSION_IDLE_SECONDS, SESSION_LIFETIME_SECONDS } from "../../src/auth/sessions";
 import { ATTEMPTS_PER_WINDOW, WINDOW_SECONDS } from "../../src/auth/throttle";
-import { ACCESS_TOKEN_TTL_SECONDS, PASSWORD_CHANGE_TOKEN_TTL_SECONDS } from "../../src/auth/tokens";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  CLOCK_TOLERANCE_SECONDS,
+  PASSWORD_CHANGE_TOKEN_TTL_SECONDS,
+} from "../../src/auth/tokens";
 import {
   CHANGE_LOG_RETENTION_DAYS,
   IMPORT_ROWS_RETENTION_DAYS,
@@ -61,6 +65,16 @@ const claims: Record<string, [doc: string, phrase: string][]> = {
       `one per access-token lifetime (${ACCESS_TOKEN_TTL_SECONDS / MINUTE} minutes)`,
     ],
     ["docs/es/prueba-tecnica.md", `vive **${ACCESS_TOKEN_TTL_SECONDS / MINUTE} minutos**`],
+    [
+      "docs/deploy.md",
+      `Access tokens live ${ACCESS_TOKEN_TTL_SECONDS / MINUTE} minutes (${CLOCK_TOLERANCE_SECONDS} s clock skew allowed)`,
+    ],
+    // The rotation waits out the last token signed by the old key, and the clock skew.
+    ["docs/deploy.md", `after ${ACCESS_TOKEN_TTL_SECONDS / MINUTE + 1} minutes or more`],
+    [
+      "docs/security.md",
+      `once the old key's last token has expired (${ACCESS_TOKEN_TTL_SECONDS / MINUTE} minutes)`,
+    ],
     [
       "docs/es/prueba-tecnica.md",
       `una renovación del token cada ${ACCESS_TOKEN_TTL_SECONDS / MINUTE} minutos`,
