@@ -41,7 +41,9 @@ const docNames = [
     .map((f) => `docs/${f}`),
   "docs/es/prueba-tecnica.md",
 ];
-const docs = Object.fromEntries(await Promise.all(docNames.map(async (n) => [n, await read(n)])));
+const docs: Record<string, string> = Object.fromEntries(
+  await Promise.all(docNames.map(async (n) => [n, await read(n)] as const)),
+);
 const wrangler = await readFile(new URL("wrangler.toml", root), "utf8");
 
 const en = (n: number) => n.toLocaleString("en-US");
