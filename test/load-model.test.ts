@@ -85,7 +85,7 @@ describe("the load model of docs/availability.md", async () => {
       etag: first.headers.get("ETag") ?? "",
     };
 
-    // Each visit: catch up, open the store (revalidated), send the visit's outbox.
+    // Each visit: catch up, read the store, send the visit's outbox.
     for (const [i, store] of stores.entries()) {
       const caughtUp = await send(
         "catch-up sync",
